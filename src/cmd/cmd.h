@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RT_CMD_H
+#define RT_CMD_H
+
+#include <stdbool.h>
+
+#include "error.h"
+
+/* The parsed global options: the only process-wide state rt keeps. */
+typedef struct global_opts {
+    const char *root;
+    const char *log;
+    const char *log_format;
+    const char *rootless;
+    bool debug;
+    bool systemd_cgroup;
+} global_opts;
+
+/* A command-line flag, as runc's: --name, --name=value, -n value, and the
+ * single-dash long form Go's flag package also takes (-name value). */
+typedef enum flag_kind { FLAG_BOOL, FLAG_STRING, FLAG_INT } flag_kind;
+typedef struct flag_spec {
+    const char *name;
+    char short_name;
+    flag_kind kind;
+    void *dest; /* bool *, const char **, int * */
+} flag_spec;
+
+/* Parse argv (flags anywhere until "--"); the positional arguments are
+ * moved to the front of argv and counted in *npos. */
+int flags_parse(int argc, char **argv, const flag_spec *specs, int *npos, rt_error **err);
+/* Exactly n positional arguments, named for the error. */
+int want_args(int npos, int n, const char *cmd, const char *usage, rt_error **err);
+
+typedef int (*cmd_fn)(const global_opts *g, int argc, char **argv, rt_error **err);
+
+int cmd_create(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_run(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_start(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_state(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_kill(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_delete(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_list(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_spec(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_not_yet(const global_opts *g, int argc, char **argv, rt_error **err);
+
+#endif

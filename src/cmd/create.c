@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "cmd.h"
+#include "container.h"
+
+int cmd_create(const global_opts *g, int argc, char **argv, rt_error **err)
+{
+    create_opts o = {.root = g->root, .bundle = "."};
+    const flag_spec flags[] = {
+        {"bundle", 'b', FLAG_STRING, &o.bundle},
+        {"pid-file", 0, FLAG_STRING, &o.pid_file},
+        {"console-socket", 0, FLAG_STRING, &o.console_socket},
+        {"no-pivot", 0, FLAG_BOOL, &o.no_pivot},
+        {"no-new-keyring", 0, FLAG_BOOL, &o.no_new_keyring},
+        {"preserve-fds", 0, FLAG_INT, &o.preserve_fds},
+        {0},
+    };
+    int n;
+    if (flags_parse(argc, argv, flags, &n, err) < 0 ||
+        want_args(n, 1, "create", "<container-id>", err) < 0)
+        return 1;
+    o.id = argv[0];
+    return container_create(&o, err) < 0 ? 1 : 0;
+}

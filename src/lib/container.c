@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "container.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "init.h"
+#include "log.h"
+#include "namespaces.h"
+#include "oci_state.h"
+#include "rootfs.h"
+#include "state.h"
+#include "sync.h"
+#include "util/util.h"
+#include "validate.h"
+
+/* A container between clone() and the end of create. */
+typedef struct building {
+    int rootfd;
+    int dirfd;
+    rt_state *st;
+    pid_t pid;
+    bool cgroup_made;
+} building;
+
+static void building_undo(building *b, const char *id)
+{
+    if (b->pid > 0) {
+        kill(b->pid, SIGKILL);
+        waitpid(b->pid, NULL, 0);
+    }
+    if (b->cgroup_made)
+        cgroup_destroy(b->st, NULL);
+    if (b->dirfd >= 0) {
+        state_dir_remove(b->rootfd, id);
+        close(b->dirfd);
+    }
+    if (b->rootfd >= 0)
+        close(b->rootfd);
+    state_free(b->st);
+}
+
+static void building_done(building *b)
+{
+    close(b->dirfd);
+    close(b->rootfd);
+    state_free(b->st);
+}
+
+static int fill_state(rt_state *st, const create_opts *o, const loaded_bundle *lb)
+{
+    st->id = xstrdup(o->id);
+    st->bundle = xstrdup(lb->bundle);
+    st->rootfs = xstrdup(lb->rootfs);
+    st->created = rfc3339_now(true);
+    st->owner = xstrdup("");
+    const oci_string_map *ann = &lb->cfg->annotations;
+    st->annotations_len = ann->len;
+    st->annotation_keys = calloc(ann->len + 1, sizeof(char *));
+    st->annotation_values = calloc(ann->len + 1, sizeof(char *));
+    for (size_t i = 0; i < ann->len; i++) {
+        st->annotation_keys[i] = xstrdup(ann->keys[i]);
+        st->annotation_values[i] = xstrdup(ann->values[i]);
+    }
+    return 0;
+}
+
+/* Clone the init into its namespaces; the child never returns. */
+static pid_t clone_init(const init_args *a, int parent_sync)
+{
+    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(a->ns->clone_flags | SIGCHLD), NULL, NULL,
+                               NULL, NULL);
+    if (pid == 0) {
+        close(parent_sync);
+        init_main(a);
+    }
+    return pid;
+}
+
+/* Talk the init through its setup: maps, cgroup, go, and wait for ready. */
+static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns, int sync_fd,
+                      rt_error **err)
+{
+    if (ns_creates(ns, CLONE_NEWUSER) && ns_write_id_maps(b->pid, lb->cfg, err) < 0)
+        return -1;
+    if (cgroup_enter(b->st, b->pid, err) < 0 || sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
+        return -1;
+    enum sync_type t;
+    cleanup_free char *msg = NULL;
+    if (sync_recv(sync_fd, &t, &msg, err) < 0)
+        return -1;
+    if (t == SYNC_ERROR)
+        return rt_err(err, 0, "%s", msg ? msg : "container init failed");
+    if (t != SYNC_READY)
+        return rt_err(err, 0, "sync: unexpected message %d", t);
+    b->st->pid = b->pid;
+    if (proc_start_time(b->pid, &b->st->start_time, NULL) < 0)
+        return rt_err(err, errno, "read start time of the init");
+    return 0;
+}
+
+/* create up to `created`: on failure everything done so far is undone. */
+static int create_core(const create_opts *o, building *b, rt_error **err)
+{
+    *b = (building){.rootfd = -1, .dirfd = -1};
+    cleanup_bundle loaded_bundle lb = {0};
+    if (bundle_load(o->bundle, &lb, err) < 0 || config_validate(&lb, o, err) < 0)
+        return -1;
+    ns_plan ns;
+    if (ns_plan_make(lb.cfg, &ns, err) < 0)
+        return -1;
+    int r = -1;
+    int sync_fds[2] = {-1, -1};
+    b->st = calloc(1, sizeof(*b->st));
+    fill_state(b->st, o, &lb);
+    if (cgroup_resolve(lb.cfg, o->id, b->st, err) < 0)
+        goto out;
+    if ((b->rootfd = state_root_open(o->root, true, err)) < 0 ||
+        (b->dirfd = state_dir_create(b->rootfd, o->id, err)) < 0)
+        goto out;
+    if (write_file_atomic(b->dirfd, CONFIG_COPY, lb.data, lb.len, 0600, err) < 0)
+        goto out;
+    if (mkfifoat(b->dirfd, EXEC_FIFO, 0622) < 0) {
+        rt_err(err, errno, "create exec.fifo");
+        goto out;
+    }
+    b->cgroup_made = true;
+    if (cgroup_create(lb.cfg, b->st, err) < 0 || sync_pair(sync_fds, err) < 0)
+        goto out;
+    init_args a = {
+        .cfg = lb.cfg,
+        .st = b->st,
+        .ns = &ns,
+        .rootfs = lb.rootfs,
+        .bundle = lb.bundle,
+        .sync_fd = sync_fds[1],
+        .state_dirfd = b->dirfd,
+        .preserve_fds = o->preserve_fds,
+        .no_pivot = o->no_pivot,
+        .no_new_keyring = o->no_new_keyring,
+    };
+    b->pid = clone_init(&a, sync_fds[0]);
+    if (b->pid < 0) {
+        rt_err(err, errno, "clone");
+        goto out;
+    }
+    close(sync_fds[1]);
+    sync_fds[1] = -1;
+    if (drive_init(b, &lb, &ns, sync_fds[0], err) < 0 || state_write(b->dirfd, b->st, err) < 0)
+        goto out;
+    r = 0;
+out:
+    ns_plan_close(&ns);
+    for (int i = 0; i < 2; i++)
+        if (sync_fds[i] >= 0)
+            close(sync_fds[i]);
+    if (r < 0)
+        building_undo(b, o->id);
+    return r;
+}
+
+static int write_pid_file(const char *path, pid_t pid, rt_error **err)
+{
+    if (!path)
+        return 0;
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d", pid);
+    cleanup_free char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    const char *name = path;
+    if (slash) {
+        *slash = '\0';
+        name = slash + 1;
+    }
+    cleanup_close int dirfd = open(slash ? (*dir ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return rt_err(err, errno, "pid file %s", path);
+    if (write_file_atomic(dirfd, name, buf, (size_t)n, 0644, err) < 0)
+        return rt_err_wrap(err, "pid file");
+    return 0;
+}
+
+int container_create(const create_opts *o, rt_error **err)
+{
+    building b;
+    if (create_core(o, &b, err) < 0)
+        return -1;
+    if (write_pid_file(o->pid_file, b.pid, err) < 0) {
+        building_undo(&b, o->id);
+        return -1;
+    }
+    building_done(&b);
+    return 0;
+}
+
+/* Release the init blocked on exec.fifo.  The caller holds the lock. */
+static int release_init(int dirfd, const rt_state *st, rt_error **err)
+{
+    cleanup_close int fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fifo < 0)
+        return rt_err(err, errno, "open exec.fifo");
+    cleanup_close int pidfd = state_init_pidfd(st);
+    if (pidfd < 0)
+        return rt_err(err, 0, "cannot start a container that has stopped");
+    struct pollfd p[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+    for (;;) {
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return rt_err(err, errno, "poll exec.fifo");
+        }
+        if (p[0].revents) {
+            char c;
+            if (read(fifo, &c, 1) == 1)
+                break;
+            return rt_err(err, 0, "container init exited before it could start");
+        }
+        if (p[1].revents)
+            return rt_err(err, 0, "container init exited before it could start");
+    }
+    if (unlinkat(dirfd, EXEC_FIFO, 0) < 0)
+        return rt_err(err, errno, "remove exec.fifo");
+    return 0;
+}
+
+static int start_locked(int dirfd, rt_error **err)
+{
+    rt_state *st = NULL;
+    if (state_read(dirfd, &st, err) < 0)
+        return -1;
+    const char *status = state_status(dirfd, st);
+    int r;
+    if (!strcmp(status, "created"))
+        r = release_init(dirfd, st, err);
+    else if (!strcmp(status, "stopped"))
+        r = rt_err(err, 0, "cannot start a container that has stopped");
+    else
+        r = rt_err(err, 0, "cannot start an already %s container", status);
+    state_free(st);
+    return r;
+}
+
+int container_start(const char *root, const char *id, rt_error **err)
+{
+    cleanup_close int rootfd = state_root_open(root, false, err);
+    if (rootfd < 0)
+        return rt_err_wrap(err, "container %s does not exist", id);
+    cleanup_close int dirfd = state_dir_open(rootfd, id, true, err);
+    if (dirfd < 0)
+        return -1;
+    return start_locked(dirfd, err);
+}
+
+/* Foreground `run`: forward signals to the init and wait for it. */
+static int wait_forwarding(pid_t pid, int sigfd, int *status)
+{
+    for (;;) {
+        struct signalfd_siginfo si;
+        ssize_t n = read(sigfd, &si, sizeof(si));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != sizeof(si))
+            return -1;
+        if (si.ssi_signo != SIGCHLD) {
+            kill(pid, (int)si.ssi_signo);
+            continue;
+        }
+        int ws;
+        pid_t w;
+        while ((w = waitpid(-1, &ws, WNOHANG)) > 0) {
+            if (w != pid)
+                continue;
+            *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+            return 0;
+        }
+    }
+}
+
+static int block_signals(int *sigfd, sigset_t *old, rt_error **err)
+{
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, old);
+    *sigfd = signalfd(-1, &all, SFD_CLOEXEC);
+    if (*sigfd < 0) {
+        sigprocmask(SIG_SETMASK, old, NULL);
+        return rt_err(err, errno, "signalfd");
+    }
+    return 0;
+}
+
+int container_run(const create_opts *o, const run_opts *r, int *status, rt_error **err)
+{
+    *status = 0;
+    if (!r->detach && !r->no_subreaper)
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    cleanup_close int sigfd = -1;
+    sigset_t old;
+    if (!r->detach && block_signals(&sigfd, &old, err) < 0)
+        return -1;
+    building b;
+    if (create_core(o, &b, err) < 0)
+        return -1;
+    if (write_pid_file(o->pid_file, b.pid, err) < 0 || start_locked(b.dirfd, err) < 0) {
+        building_undo(&b, o->id);
+        return -1;
+    }
+    pid_t pid = b.pid;
+    building_done(&b);
+    if (r->detach)
+        return 0;
+    if (wait_forwarding(pid, sigfd, status) < 0)
+        return rt_err(err, errno, "wait for container");
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (!r->keep)
+        return container_delete(o->root, o->id, true, err);
+    return 0;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, rt_error **err)
+{
+    cleanup_close int rootfd = state_root_open(root, false, err);
+    if (rootfd < 0)
+        return rt_err_wrap(err, "container %s does not exist", id);
+    cleanup_close int dirfd = state_dir_open(rootfd, id, false, err);
+    if (dirfd < 0)
+        return -1;
+    rt_state *st = NULL;
+    if (state_read(dirfd, &st, err) < 0)
+        return -1;
+    int r = 0;
+    cleanup_close int pidfd = state_init_pidfd(st);
+    if (pidfd < 0)
+        r = rt_err(err, 0, "container not running");
+    else if (all)
+        r = cgroup_signal_all(st, sig, err);
+    else if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+        r = rt_err(err, errno, "kill container init");
+    state_free(st);
+    return r;
+}
+
+/* Stop whatever runs and remove cgroup and state directory. */
+static int destroy(int rootfd, int dirfd, const rt_state *st, rt_error **err)
+{
+    cleanup_close int pidfd = state_init_pidfd(st);
+    if (pidfd >= 0) {
+        cgroup_signal_all(st, SIGKILL, NULL);
+        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        if (pidfd_wait_exit(pidfd, 10000) < 0)
+            return rt_err(err, errno, "wait for container init to exit");
+    }
+    if (cgroup_destroy(st, err) < 0)
+        return -1;
+    (void)dirfd;
+    if (state_dir_remove(rootfd, st->id) < 0)
+        return rt_err(err, errno, "remove state directory");
+    return 0;
+}
+
+int container_delete(const char *root, const char *id, bool force, rt_error **err)
+{
+    cleanup_close int rootfd = state_root_open(root, false, err);
+    if (rootfd < 0)
+        return rt_err_wrap(err, "container %s does not exist", id);
+    cleanup_close int dirfd = state_dir_open(rootfd, id, true, err);
+    if (dirfd < 0)
+        return -1;
+    rt_state *st = NULL;
+    if (state_read(dirfd, &st, err) < 0)
+        return -1;
+    const char *status = state_status(dirfd, st);
+    int r;
+    if (!force && (!strcmp(status, "running") || !strcmp(status, "paused")))
+        r = rt_err(err, 0, "cannot delete container %s that is not stopped: %s", id, status);
+    else
+        r = destroy(rootfd, dirfd, st, err);
+    state_free(st);
+    return r;
+}
+
+static void to_oci_state(int dirfd, const rt_state *st, oci_state *o)
+{
+    o->oci_version = (char *)OCI_VERSION;
+    o->id = st->id;
+    o->status = (char *)state_status(dirfd, st);
+    o->pid = strcmp(o->status, "stopped") ? st->pid : 0;
+    o->bundle = st->bundle;
+    o->rootfs = st->rootfs;
+    o->created = st->created;
+    o->owner = st->owner;
+    o->annotations.keys = st->annotation_keys;
+    o->annotations.values = st->annotation_values;
+    o->annotations.len = st->annotations_len;
+}
+
+int container_state_json(const char *root, const char *id, char **json, rt_error **err)
+{
+    cleanup_close int rootfd = state_root_open(root, false, err);
+    if (rootfd < 0)
+        return rt_err_wrap(err, "container %s does not exist", id);
+    cleanup_close int dirfd = state_dir_open(rootfd, id, false, err);
+    if (dirfd < 0)
+        return -1;
+    rt_state *st = NULL;
+    if (state_read(dirfd, &st, err) < 0)
+        return -1;
+    oci_state o = {0};
+    to_oci_state(dirfd, st, &o);
+    *json = oci_state_to_json(&o, true);
+    state_free(st);
+    return 0;
+}
+
+static char *owner_name(uid_t uid)
+{
+    struct passwd *pw = getpwuid(uid);
+    return pw ? xstrdup(pw->pw_name) : xasprintf("#%u", uid);
+}
+
+/* The OCI state of every container under root (unreadable ones skipped). */
+int container_list(const char *root, oci_state ***out, size_t *n_out, rt_error **err)
+{
+    *out = NULL;
+    *n_out = 0;
+    cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return errno == ENOENT ? 0 : rt_err(err, errno, "open root %s", root);
+    DIR *d = fdopendir(dup(rootfd));
+    if (!d)
+        return rt_err(err, errno, "read root %s", root);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        cleanup_close int dirfd = state_dir_open(rootfd, de->d_name, false, NULL);
+        rt_state *st = NULL;
+        struct stat sb;
+        if (dirfd < 0 || state_read(dirfd, &st, NULL) < 0 || fstat(dirfd, &sb) < 0) {
+            state_free(st);
+            continue;
+        }
+        oci_state o = {0}, *copy = calloc(1, sizeof(*copy));
+        to_oci_state(dirfd, st, &o);
+        copy->oci_version = xstrdup(o.oci_version);
+        copy->id = xstrdup(o.id);
+        copy->status = xstrdup(o.status);
+        copy->pid = o.pid;
+        copy->bundle = xstrdup(o.bundle);
+        copy->rootfs = xstrdup(o.rootfs);
+        copy->created = xstrdup(o.created);
+        copy->owner = owner_name(sb.st_uid);
+        state_free(st);
+        *out = realloc(*out, (*n_out + 1) * sizeof(**out));
+        (*out)[(*n_out)++] = copy;
+    }
+    closedir(d);
+    return 0;
+}

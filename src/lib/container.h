@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RT_CONTAINER_H
+#define RT_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "oci_state.h"
+
+/* The lifecycle: every command starts from the state directory and the live
+ * kernel objects, never from memory of an earlier call. */
+
+typedef struct create_opts {
+    const char *root;
+    const char *id;
+    const char *bundle;
+    const char *pid_file;
+    const char *console_socket;
+    int preserve_fds;
+    bool no_pivot;
+    bool no_new_keyring;
+} create_opts;
+
+typedef struct run_opts {
+    bool detach;
+    bool keep;
+    bool no_subreaper;
+} run_opts;
+
+int container_create(const create_opts *o, rt_error **err);
+int container_start(const char *root, const char *id, rt_error **err);
+/* Returns the container's exit status (128+N when killed by signal N) in
+ * *status; 0 with --detach. */
+int container_run(const create_opts *o, const run_opts *r, int *status, rt_error **err);
+int container_kill(const char *root, const char *id, int sig, bool all, rt_error **err);
+int container_delete(const char *root, const char *id, bool force, rt_error **err);
+/* The OCI state of one container, as runc prints it (pretty JSON). */
+int container_state_json(const char *root, const char *id, char **json, rt_error **err);
+
+/* The OCI state of every container under root (list). */
+int container_list(const char *root, oci_state ***out, size_t *n, rt_error **err);
+
+#endif

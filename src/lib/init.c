@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "process.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "util/path.h"
+#include "util/util.h"
+
+static int set_names(const oci_config *cfg, const ns_plan *ns, rt_error **err)
+{
+    bool uts = ns_creates(ns, CLONE_NEWUTS) || ns_has(cfg, "uts");
+    if ((cfg->hostname || cfg->domainname) && !uts)
+        return rt_err(err, 0, "hostname: setting it needs a uts namespace");
+    if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+        return rt_err(err, errno, "sethostname");
+    if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+        return rt_err(err, errno, "setdomainname");
+    return 0;
+}
+
+static int join_session_keyring(const char *id, rt_error **err)
+{
+    cleanup_free char *name = xasprintf("_ses.%s", id);
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
+        return rt_err(err, errno, "join session keyring");
+    return 0;
+}
+
+/* The cwd must exist in the container; make it as root before pivot_root. */
+static int make_cwd(const char *rootfs, const char *cwd, rt_error **err)
+{
+    cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return rt_err(err, errno, "open rootfs");
+    cleanup_close int fd = path_create_in_root(rootfd, cwd, false, err);
+    return fd < 0 ? rt_err_wrap(err, "process.cwd") : 0;
+}
+
+static int enter_cwd(const char *cwd, rt_error **err)
+{
+    if (chdir(cwd) < 0)
+        return rt_err(err, errno, "process.cwd: chdir %s", cwd);
+    return 0;
+}
+
+/* Everything up to the point where the process only has to execve. */
+static int init_setup(const init_args *a, char **exe, rt_error **err)
+{
+    const oci_config *cfg = a->cfg;
+    const oci_process *p = cfg->process;
+    enum sync_type t;
+    if (chdir(a->bundle) < 0)
+        return rt_err(err, errno, "chdir to bundle %s", a->bundle);
+    if (sync_recv(a->sync_fd, &t, NULL, err) < 0)
+        return -1;
+    if (t != SYNC_GO)
+        return rt_err(err, 0, "sync: unexpected message %d", t);
+    bool userns = ns_creates(a->ns, CLONE_NEWUSER);
+    if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+        return rt_err(err, errno, "become root in the user namespace");
+    if (ns_enter(cfg, a->ns, err) < 0 || set_names(cfg, a->ns, err) < 0)
+        return -1;
+    if (!a->no_new_keyring && join_session_keyring(a->st->id, err) < 0)
+        return -1;
+    rootfs_opts ro = {
+        .no_pivot = a->no_pivot,
+        .userns = userns,
+        .cgroupns = ns_creates(a->ns, CLONE_NEWCGROUP),
+        .netns = ns_creates(a->ns, CLONE_NEWNET),
+    };
+    if (make_cwd(a->rootfs, p->cwd, err) < 0 || rootfs_setup(cfg, a->rootfs, a->st, &ro, err) < 0 ||
+        rootfs_finish(cfg, err) < 0)
+        return -1;
+    if (process_apply_limits(p, err) < 0)
+        return -1;
+    /* chdir as root first (the user may not search the path), and again as
+     * the user below so a cwd the user cannot enter fails here. */
+    if (enter_cwd(p->cwd, err) < 0 || process_apply_identity(p, userns, err) < 0 ||
+        enter_cwd(p->cwd, err) < 0)
+        return -1;
+    if (process_find_executable(p, exe, err) < 0)
+        return -1;
+    umask(p->user && p->user->has_umask ? p->user->umask : 022);
+    return 0;
+}
+
+/* Block until `start` opens exec.fifo for reading, then tell it we go. */
+static int wait_for_start(int state_dirfd, rt_error **err)
+{
+    cleanup_close int fd = openat(state_dirfd, EXEC_FIFO, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return rt_err(err, errno, "open exec.fifo");
+    if (write_all(fd, "0", 1) < 0)
+        return rt_err(err, errno, "write exec.fifo");
+    return 0;
+}
+
+/* Only stdio and the preserved fds reach the container process. */
+static void close_our_fds(int preserve)
+{
+    unsigned first = 3 + (unsigned)preserve;
+    syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC);
+    for (int fd = 3; fd < (int)first; fd++) {
+        int fl = fcntl(fd, F_GETFD);
+        if (fl >= 0)
+            fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+    }
+}
+
+void init_main(const init_args *a)
+{
+    cleanup_error rt_error *err = NULL;
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    for (int sig = 1; sig < NSIG; sig++)
+        signal(sig, SIG_DFL);
+    /* Die with rt if it dies before the container is created. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    umask(0);
+    cleanup_free char *exe = NULL;
+    if (init_setup(a, &exe, &err) < 0) {
+        sync_send(a->sync_fd, SYNC_ERROR, err->msg, NULL);
+        _exit(1);
+    }
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    if (sync_send(a->sync_fd, SYNC_READY, NULL, &err) < 0)
+        _exit(1);
+    close(a->sync_fd);
+    if (wait_for_start(a->state_dirfd, &err) < 0) {
+        fprintf(stderr, "rt: %s\n", err->msg);
+        _exit(1);
+    }
+    close_our_fds(a->preserve_fds);
+    const oci_process *p = a->cfg->process;
+    char **argv = calloc(p->args_len + 1, sizeof(char *));
+    char **envp = calloc(p->env_len + 1, sizeof(char *));
+    if (!argv || !envp)
+        _exit(1);
+    memcpy(argv, p->args, p->args_len * sizeof(char *));
+    if (p->env_len)
+        memcpy(envp, p->env, p->env_len * sizeof(char *));
+    execve(exe, argv, envp);
+    fprintf(stderr, "rt: exec %s: %s\n", exe, strerror(errno));
+    _exit(127);
+}

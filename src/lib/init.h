@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RT_INIT_H
+#define RT_INIT_H
+
+#include <stdbool.h>
+
+#include "namespaces.h"
+#include "oci_config.h"
+#include "state.h"
+
+/* Everything the container's first process needs, prepared by the parent
+ * before clone(): the init does the setup steps in order and then waits on
+ * exec.fifo until `start`. */
+typedef struct init_args {
+    const oci_config *cfg;
+    const rt_state *st;
+    const ns_plan *ns;
+    const char *rootfs;
+    const char *bundle; /* relative mount sources are taken from here */
+    int sync_fd;
+    int state_dirfd; /* exec.fifo is opened through it after pivot_root */
+    int preserve_fds;
+    bool no_pivot;
+    bool no_new_keyring;
+} init_args;
+
+__attribute__((noreturn)) void init_main(const init_args *a);
+
+#endif

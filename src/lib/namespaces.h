@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RT_NAMESPACES_H
+#define RT_NAMESPACES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "oci_config.h"
+
+/* What the config asks of namespaces, worked out (and validated) in the
+ * parent before anything is created. */
+typedef struct ns_plan {
+    int clone_flags;    /* CLONE_NEW* created by clone() */
+    bool new_time;      /* CLONE_NEWTIME: unshared by the init (its bit overlaps CSIGNAL) */
+    int join_fds[8];    /* namespaces joined by path, opened by the parent */
+    int join_types[8];
+    size_t join_len;
+} ns_plan;
+
+int ns_plan_make(const oci_config *cfg, ns_plan *plan, rt_error **err);
+void ns_plan_close(ns_plan *plan);
+bool ns_has(const oci_config *cfg, const char *type); /* created or joined */
+bool ns_creates(const ns_plan *plan, int flag);
+
+/* Parent: write uid_map/gid_map of the init. */
+int ns_write_id_maps(pid_t pid, const oci_config *cfg, rt_error **err);
+/* Init: setns() into the joined namespaces, set up the time namespace. */
+int ns_enter(const oci_config *cfg, const ns_plan *plan, rt_error **err);
+
+#endif

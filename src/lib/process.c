@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "util/util.h"
+
+static const struct {
+    const char *name;
+    int resource;
+} rlimit_names[] = {
+    {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+};
+
+static int rlimit_resource(const char *name)
+{
+    for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(*rlimit_names); i++)
+        if (!strcmp(rlimit_names[i].name, name))
+            return rlimit_names[i].resource;
+    return -1;
+}
+
+/* A capability name as the spec writes it ("CAP_KILL") to its number. */
+static int cap_number(const char *name)
+{
+    cap_value_t v;
+    if (strncmp(name, "CAP_", 4) || cap_from_name(name, &v) < 0)
+        return -1;
+    return v;
+}
+
+static int check_caps(char **names, size_t n, const char *set, rt_error **err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cap_number(names[i]) < 0)
+            return rt_err(err, 0, "process.capabilities.%s: unknown capability \"%s\"", set,
+                          names[i]);
+    return 0;
+}
+
+int process_validate(const oci_process *p, rt_error **err)
+{
+    if (!p->cwd || p->cwd[0] != '/')
+        return rt_err(err, 0, "process.cwd: must be an absolute path");
+    if (!p->args_len || !p->args[0] || !*p->args[0])
+        return rt_err(err, 0, "process.args: must not be empty");
+    for (size_t i = 0; i < p->rlimits_len; i++) {
+        const oci_rlimit *r = &p->rlimits[i];
+        if (rlimit_resource(r->type) < 0)
+            return rt_err(err, 0, "process.rlimits[%zu].type: unknown rlimit \"%s\"", i, r->type);
+        if (r->soft > r->hard)
+            return rt_err(err, 0, "process.rlimits[%zu]: soft limit is above the hard limit", i);
+    }
+    const oci_capabilities *c = p->capabilities;
+    if (c && (check_caps(c->bounding, c->bounding_len, "bounding", err) < 0 ||
+              check_caps(c->effective, c->effective_len, "effective", err) < 0 ||
+              check_caps(c->inheritable, c->inheritable_len, "inheritable", err) < 0 ||
+              check_caps(c->permitted, c->permitted_len, "permitted", err) < 0 ||
+              check_caps(c->ambient, c->ambient_len, "ambient", err) < 0))
+        return -1;
+    if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
+        return rt_err(err, 0, "process.oomScoreAdj: must be between -1000 and 1000");
+    return 0;
+}
+
+int process_apply_limits(const oci_process *p, rt_error **err)
+{
+    for (size_t i = 0; i < p->rlimits_len; i++) {
+        const oci_rlimit *r = &p->rlimits[i];
+        struct rlimit rl = {.rlim_cur = r->soft, .rlim_max = r->hard};
+        if (setrlimit(rlimit_resource(r->type), &rl) < 0)
+            return rt_err(err, errno, "setrlimit %s", r->type);
+    }
+    if (p->has_oom_score_adj) {
+        char buf[16];
+        int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+        if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t)n, NULL) < 0)
+            return rt_err(err, errno, "write /proc/self/oom_score_adj");
+    }
+    return 0;
+}
+
+static bool in_set(char **names, size_t n, int cap)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cap_number(names[i]) == cap)
+            return true;
+    return false;
+}
+
+static int last_cap(void)
+{
+    int last = CAP_LAST_CAP;
+    cleanup_free char *data = NULL;
+    if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &data, NULL, NULL) == 0)
+        last = atoi(data);
+    return last;
+}
+
+static int drop_bounding(const oci_capabilities *c, int last, rt_error **err)
+{
+    for (int cap = 0; cap <= last; cap++) {
+        if (in_set(c->bounding, c->bounding_len, cap))
+            continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            return rt_err(err, errno, "drop capability %d from the bounding set", cap);
+    }
+    return 0;
+}
+
+static int set_caps(const oci_capabilities *c, int last, rt_error **err)
+{
+    cap_t caps = cap_init();
+    if (!caps)
+        return rt_err(err, errno, "cap_init");
+    for (int cap = 0; cap <= last; cap++) {
+        cap_value_t v = cap;
+        if (in_set(c->effective, c->effective_len, cap))
+            cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
+        if (in_set(c->permitted, c->permitted_len, cap))
+            cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
+        if (in_set(c->inheritable, c->inheritable_len, cap))
+            cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
+    }
+    int r = cap_set_proc(caps);
+    int e = errno;
+    cap_free(caps);
+    if (r < 0)
+        return rt_err(err, e, "set capabilities");
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        return rt_err(err, errno, "clear ambient capabilities");
+    for (size_t i = 0; i < c->ambient_len; i++) {
+        int cap = cap_number(c->ambient[i]);
+        if (cap > last)
+            continue;
+        /* As runc: an ambient capability outside permitted/inheritable is
+         * refused by the kernel; warn and go on. */
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+            log_debug("cannot raise ambient capability %s: %s", c->ambient[i], strerror(errno));
+    }
+    return 0;
+}
+
+int process_apply_identity(const oci_process *p, bool userns, rt_error **err)
+{
+    const oci_user *u = p->user;
+    const oci_capabilities *c = p->capabilities;
+    int last = last_cap();
+    if (c && drop_bounding(c, last, err) < 0)
+        return -1;
+    /* Keep the permitted set across setuid; set_caps() then chooses. */
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        return rt_err(err, errno, "prctl PR_SET_KEEPCAPS");
+    uid_t uid = u && u->has_uid ? u->uid : 0;
+    gid_t gid = u && u->has_gid ? u->gid : 0;
+    size_t ngroups = u ? u->additional_gids_len : 0;
+    cleanup_free gid_t *groups = calloc(ngroups + 1, sizeof(gid_t));
+    for (size_t i = 0; i < ngroups; i++)
+        groups[i] = u->additional_gids[i];
+    if (setgroups(ngroups, groups) < 0 && !(userns && errno == EPERM && ngroups == 0))
+        return rt_err(err, errno, "setgroups");
+    if (setresgid(gid, gid, gid) < 0)
+        return rt_err(err, errno, "setgid %u", gid);
+    if (setresuid(uid, uid, uid) < 0)
+        return rt_err(err, errno, "setuid %u", uid);
+    if (c && set_caps(c, last, err) < 0)
+        return -1;
+    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+        return rt_err(err, errno, "prctl PR_SET_KEEPCAPS");
+    if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return rt_err(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
+    return 0;
+}
+
+static const char *env_get(const oci_process *p, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < p->env_len; i++)
+        if (!strncmp(p->env[i], name, n) && p->env[i][n] == '=')
+            return p->env[i] + n + 1;
+    return NULL;
+}
+
+static bool is_executable(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
+}
+
+int process_find_executable(const oci_process *p, char **path, rt_error **err)
+{
+    const char *name = p->args[0];
+    if (strchr(name, '/')) {
+        struct stat sb;
+        if (stat(name, &sb) < 0)
+            return rt_err(err, errno, "exec: \"%s\": stat %s", name, name);
+        if (S_ISDIR(sb.st_mode) || access(name, X_OK) < 0)
+            return rt_err(err, EACCES, "exec: \"%s\"", name);
+        *path = xstrdup(name);
+        return 0;
+    }
+    const char *env_path = env_get(p, "PATH");
+    cleanup_free char *dirs = xstrdup(env_path ? env_path : "/usr/local/sbin:/usr/local/bin:"
+                                                            "/usr/sbin:/usr/bin:/sbin:/bin");
+    char *save = NULL;
+    for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        cleanup_free char *cand = xasprintf("%s/%s", *d ? d : ".", name);
+        if (is_executable(cand)) {
+            *path = take_ptr(cand);
+            return 0;
+        }
+    }
+    return rt_err(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RT_PROCESS_H
+#define RT_PROCESS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "oci_config.h"
+
+/* The attributes of process that the init applies just before execve:
+ * rlimits, oom score, user and groups, capabilities, no_new_privs, cwd. */
+
+int process_validate(const oci_process *p, rt_error **err);
+/* Steps that need full privileges: rlimits and oom_score_adj. */
+int process_apply_limits(const oci_process *p, rt_error **err);
+/* Switch to the process's user and capability sets, then no_new_privs. */
+int process_apply_identity(const oci_process *p, bool userns, rt_error **err);
+/* Find args[0] as execve(2) will need it, using PATH from the process env. */
+int process_find_executable(const oci_process *p, char **path, rt_error **err);
+
+#endif

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "devices.h"
+#include "mounts.h"
+#include "util/path.h"
+#include "util/util.h"
+
+static int propagation_flag(const char *name, unsigned long *flag)
+{
+    static const struct {
+        const char *name;
+        unsigned long flag;
+    } t[] = {
+        {"private", MS_PRIVATE},   {"rprivate", MS_PRIVATE | MS_REC},
+        {"shared", MS_SHARED},     {"rshared", MS_SHARED | MS_REC},
+        {"slave", MS_SLAVE},       {"rslave", MS_SLAVE | MS_REC},
+        {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
+        if (!strcmp(name, t[i].name)) {
+            *flag = t[i].flag;
+            return 0;
+        }
+    return -1;
+}
+
+/* sysctls that belong to a namespace the container has, as runc allows. */
+static int sysctl_check(const oci_config *cfg, const char *key, rt_error **err)
+{
+    if (!*key || strstr(key, "..") || strchr(key, '/'))
+        return rt_err(err, 0, "linux.sysctl: invalid key \"%s\"", key);
+    bool ipc = !strncmp(key, "kernel.msg", 10) || !strcmp(key, "kernel.sem") ||
+               !strncmp(key, "kernel.shm", 10) || !strncmp(key, "fs.mqueue.", 10);
+    bool uts = !strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname");
+    bool net = !strncmp(key, "net.", 4);
+    const oci_linux *l = cfg->linux_;
+    bool have = false;
+    const char *want = ipc ? "ipc" : uts ? "uts" : net ? "network" : NULL;
+    if (!want)
+        return rt_err(err, 0, "linux.sysctl: \"%s\" is not namespaced and cannot be set", key);
+    for (size_t i = 0; l && i < l->namespaces_len; i++)
+        if (!strcmp(l->namespaces[i].type, want) && !l->namespaces[i].path)
+            have = true;
+    if (!have)
+        return rt_err(err, 0, "linux.sysctl: \"%s\" needs a new %s namespace", key, want);
+    return 0;
+}
+
+int rootfs_validate(const oci_config *cfg, const char *rootfs, rt_error **err)
+{
+    struct stat sb;
+    if (stat(rootfs, &sb) < 0)
+        return rt_err(err, errno, "root.path: %s", rootfs);
+    if (!S_ISDIR(sb.st_mode))
+        return rt_err(err, 0, "root.path: %s is not a directory", rootfs);
+    const oci_linux *l = cfg->linux_;
+    unsigned long flag;
+    if (l && l->rootfs_propagation && propagation_flag(l->rootfs_propagation, &flag) < 0)
+        return rt_err(err, 0, "linux.rootfsPropagation: unknown propagation \"%s\"",
+                      l->rootfs_propagation);
+    for (size_t i = 0; l && i < l->sysctl.len; i++)
+        if (sysctl_check(cfg, l->sysctl.keys[i], err) < 0)
+            return -1;
+    if (l && l->mount_label && *l->mount_label)
+        return rt_err(err, 0, "linux.mountLabel: SELinux labels are not supported yet");
+    if (mounts_validate(cfg, err) < 0 || devices_validate(cfg, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int pivot_root_to(int newroot, rt_error **err)
+{
+    cleanup_close int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (oldroot < 0)
+        return rt_err(err, errno, "open /");
+    if (fchdir(newroot) < 0)
+        return rt_err(err, errno, "chdir to rootfs");
+    /* pivot_root(".", "."): the old root ends up on top of the new one, and
+     * is unmounted from there without needing a directory for it. */
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return rt_err(err, errno, "pivot_root");
+    if (fchdir(oldroot) < 0)
+        return rt_err(err, errno, "chdir to old root");
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return rt_err(err, errno, "make old root rslave");
+    if (umount2(".", MNT_DETACH) < 0)
+        return rt_err(err, errno, "unmount old root");
+    if (chdir("/") < 0)
+        return rt_err(err, errno, "chdir /");
+    return 0;
+}
+
+static int move_root_to(const char *rootfs, rt_error **err)
+{
+    if (chdir(rootfs) < 0)
+        return rt_err(err, errno, "chdir to rootfs");
+    if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+        return rt_err(err, errno, "move rootfs to /");
+    if (chroot(".") < 0)
+        return rt_err(err, errno, "chroot");
+    if (chdir("/") < 0)
+        return rt_err(err, errno, "chdir /");
+    return 0;
+}
+
+int rootfs_setup(const oci_config *cfg, const char *rootfs, const rt_state *st,
+                 const rootfs_opts *opts, rt_error **err)
+{
+    /* Nothing we mount may propagate back to the host. */
+    if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return rt_err(err, errno, "make / rslave");
+    /* The rootfs must be a mount point for pivot_root. */
+    if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return rt_err(err, errno, "bind-mount rootfs %s", rootfs);
+    if (mount(NULL, rootfs, NULL, MS_PRIVATE, NULL) < 0)
+        return rt_err(err, errno, "make rootfs private");
+    cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return rt_err(err, errno, "open rootfs %s", rootfs);
+    cleanup_close int procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (procfd < 0 || !fd_is_procfs(procfd))
+        return rt_err(err, 0, "/proc of the host is not procfs; refusing to mount through it");
+    for (size_t i = 0; i < cfg->mounts_len; i++) {
+        const oci_mount *m = &cfg->mounts[i];
+        if (!opts->netns && m->type && !strcmp(m->type, "sysfs")) {
+            /* sysfs needs a network namespace of our own: bind the host's. */
+            oci_mount bind = *m;
+            char *bind_opts[] = {"rbind", "nosuid", "noexec", "nodev", "ro"};
+            bind.source = "/sys";
+            bind.options = bind_opts;
+            bind.options_len = 5;
+            if (mount_one(rootfd, &bind, st, opts->cgroupns, err) < 0)
+                return -1;
+            continue;
+        }
+        if (mount_one(rootfd, m, st, opts->cgroupns, err) < 0)
+            return -1;
+    }
+    if (devices_setup(rootfd, cfg, opts->userns, err) < 0)
+        return -1;
+    cleanup_close int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (newroot < 0)
+        return rt_err(err, errno, "open rootfs %s", rootfs);
+    if (opts->no_pivot ? move_root_to(rootfs, err) : pivot_root_to(newroot, err))
+        return -1;
+    const oci_linux *l = cfg->linux_;
+    unsigned long flag;
+    if (l && l->rootfs_propagation && propagation_flag(l->rootfs_propagation, &flag) == 0 &&
+        mount(NULL, "/", NULL, flag, NULL) < 0)
+        return rt_err(err, errno, "set rootfs propagation %s", l->rootfs_propagation);
+    return 0;
+}
+
+static int mask_path(const char *path, rt_error **err)
+{
+    cleanup_close int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        return rt_err(err, errno, "maskedPaths: open %s", path);
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) < 0)
+        return rt_err(err, errno, "maskedPaths: stat %s", path);
+    char buf[32];
+    int r = S_ISDIR(sb.st_mode)
+                ? mount("tmpfs", path_fd(fd, buf), "tmpfs", MS_RDONLY, NULL)
+                : mount("/dev/null", path_fd(fd, buf), NULL, MS_BIND, NULL);
+    if (r < 0)
+        return rt_err(err, errno, "maskedPaths: mask %s", path);
+    return 0;
+}
+
+static int readonly_path(const char *path, rt_error **err)
+{
+    cleanup_close int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        return rt_err(err, errno, "readonlyPaths: open %s", path);
+    }
+    char buf[32];
+    if (mount(path_fd(fd, buf), path_fd(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
+        return rt_err(err, errno, "readonlyPaths: bind %s", path);
+    close(fd);
+    fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return rt_err(err, errno, "readonlyPaths: open %s", path);
+    if (remount_keep_locked(path_fd(fd, buf), MS_RDONLY, err) < 0)
+        return rt_err_wrap(err, "readonlyPaths");
+    return 0;
+}
+
+static int write_sysctl(const char *key, const char *value, rt_error **err)
+{
+    cleanup_free char *path = xasprintf("/proc/sys/%s", key);
+    for (char *p = path + 10; *p; p++)
+        if (*p == '.')
+            *p = '/';
+    cleanup_close int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || write_all(fd, value, strlen(value)) < 0)
+        return rt_err(err, errno, "linux.sysctl: set %s", key);
+    return 0;
+}
+
+int rootfs_finish(const oci_config *cfg, rt_error **err)
+{
+    const oci_linux *l = cfg->linux_;
+    for (size_t i = 0; l && i < l->sysctl.len; i++)
+        if (write_sysctl(l->sysctl.keys[i], l->sysctl.values[i], err) < 0)
+            return -1;
+    for (size_t i = 0; l && i < l->masked_paths_len; i++)
+        if (mask_path(l->masked_paths[i], err) < 0)
+            return -1;
+    for (size_t i = 0; l && i < l->readonly_paths_len; i++)
+        if (readonly_path(l->readonly_paths[i], err) < 0)
+            return -1;
+    if (cfg->root->readonly && remount_keep_locked("/", MS_RDONLY, err) < 0)
+        return rt_err_wrap(err, "root.readonly");
+    return 0;
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "util/util.h"
+
+int state_valid_id(const char *id, rt_error **err)
+{
+    if (!id || !*id)
+        return rt_err(err, 0, "container id cannot be empty");
+    if (!strcmp(id, ".") || !strcmp(id, "..") || strlen(id) > 1024)
+        return rt_err(err, 0, "invalid container id format: %s", id);
+    for (const char *p = id; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '+' || c == '-' || c == '.'))
+            return rt_err(err, 0, "invalid container id format: %s", id);
+    }
+    return 0;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+    cleanup_free char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+            return -1;
+        *s = '/';
+    }
+    if (mkdir(p, mode) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+int state_root_open(const char *root, bool create, rt_error **err)
+{
+    if (create && mkdir_p(root, 0700) < 0)
+        return rt_err(err, errno, "create root %s", root);
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return rt_err(err, errno, "open root %s", root);
+    return fd;
+}
+
+static int lock_dir(int fd, rt_error **err)
+{
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR)
+            return rt_err(err, errno, "lock state directory");
+    }
+    return 0;
+}
+
+int state_dir_create(int rootfd, const char *id, rt_error **err)
+{
+    if (mkdirat(rootfd, id, 0711) < 0) {
+        if (errno == EEXIST)
+            return rt_err(err, 0, "container with id %s already exists", id);
+        return rt_err(err, errno, "create state directory %s", id);
+    }
+    cleanup_close int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || lock_dir(fd, err) < 0) {
+        int e = errno;
+        unlinkat(rootfd, id, AT_REMOVEDIR);
+        return rt_err(err, e, "open state directory %s", id);
+    }
+    return take_fd(&fd);
+}
+
+int state_dir_open(int rootfd, const char *id, bool lock, rt_error **err)
+{
+    if (state_valid_id(id, err) < 0)
+        return -1;
+    cleanup_close int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return rt_err(err, 0, "container %s does not exist", id);
+        return rt_err(err, errno, "open state directory %s", id);
+    }
+    if (lock && lock_dir(fd, err) < 0)
+        return -1;
+    /* A directory without state.json is a create still under way, or one
+     * that failed and is being removed. */
+    if (faccessat(fd, STATE_FILE, F_OK, 0) < 0)
+        return rt_err(err, 0, "container %s does not exist", id);
+    return take_fd(&fd);
+}
+
+int state_dir_remove(int rootfd, const char *id)
+{
+    return rm_rf_at(rootfd, id);
+}
+
+static void gen_str(yajl_gen g, const char *s)
+{
+    s = s ? s : "";
+    yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+int state_write(int dirfd, const rt_state *st, rt_error **err)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    if (!g)
+        return rt_err(err, ENOMEM, "state");
+    yajl_gen_map_open(g);
+    gen_str(g, "id");
+    gen_str(g, st->id);
+    gen_str(g, "pid");
+    yajl_gen_integer(g, st->pid);
+    gen_str(g, "start_time");
+    yajl_gen_integer(g, (long long)st->start_time);
+    gen_str(g, "bundle");
+    gen_str(g, st->bundle);
+    gen_str(g, "rootfs");
+    gen_str(g, st->rootfs);
+    gen_str(g, "created");
+    gen_str(g, st->created);
+    gen_str(g, "owner");
+    gen_str(g, st->owner);
+    gen_str(g, "annotations");
+    yajl_gen_map_open(g);
+    for (size_t i = 0; i < st->annotations_len; i++) {
+        gen_str(g, st->annotation_keys[i]);
+        gen_str(g, st->annotation_values[i]);
+    }
+    yajl_gen_map_close(g);
+    gen_str(g, "cgroups");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < st->cgroups_len; i++)
+        gen_str(g, st->cgroups[i]);
+    yajl_gen_array_close(g);
+    yajl_gen_map_close(g);
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    int r = write_file_atomic(dirfd, STATE_FILE, (const char *)buf, len, 0600, err);
+    yajl_gen_free(g);
+    return r;
+}
+
+static char *tree_str(yajl_val root, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val v = yajl_tree_get(root, path, yajl_t_string);
+    return v ? xstrdup(YAJL_GET_STRING(v)) : NULL;
+}
+
+static long long tree_int(yajl_val root, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val v = yajl_tree_get(root, path, yajl_t_number);
+    return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+}
+
+int state_read(int dirfd, rt_state **out, rt_error **err)
+{
+    cleanup_free char *data = NULL;
+    if (read_file_at(dirfd, STATE_FILE, &data, NULL, err) < 0)
+        return -1;
+    char ebuf[256];
+    yajl_val root = yajl_tree_parse(data, ebuf, sizeof(ebuf));
+    if (!root || !YAJL_IS_OBJECT(root)) {
+        yajl_tree_free(root);
+        return rt_err(err, 0, "state.json is corrupt");
+    }
+    rt_state *st = calloc(1, sizeof(*st));
+    st->id = tree_str(root, "id");
+    st->pid = (pid_t)tree_int(root, "pid");
+    st->start_time = (uint64_t)tree_int(root, "start_time");
+    st->bundle = tree_str(root, "bundle");
+    st->rootfs = tree_str(root, "rootfs");
+    st->created = tree_str(root, "created");
+    st->owner = tree_str(root, "owner");
+    const char *ann_path[] = {"annotations", NULL};
+    yajl_val ann = yajl_tree_get(root, ann_path, yajl_t_object);
+    if (ann && YAJL_GET_OBJECT(ann)->len) {
+        size_t n = YAJL_GET_OBJECT(ann)->len;
+        st->annotation_keys = calloc(n, sizeof(char *));
+        st->annotation_values = calloc(n, sizeof(char *));
+        for (size_t i = 0; i < n; i++) {
+            yajl_val v = YAJL_GET_OBJECT(ann)->values[i];
+            st->annotation_keys[i] = xstrdup(YAJL_GET_OBJECT(ann)->keys[i]);
+            st->annotation_values[i] = xstrdup(YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
+        }
+        st->annotations_len = n;
+    }
+    const char *cg_path[] = {"cgroups", NULL};
+    yajl_val cg = yajl_tree_get(root, cg_path, yajl_t_array);
+    if (cg && YAJL_GET_ARRAY(cg)->len) {
+        size_t n = YAJL_GET_ARRAY(cg)->len;
+        st->cgroups = calloc(n, sizeof(char *));
+        for (size_t i = 0; i < n; i++) {
+            yajl_val v = YAJL_GET_ARRAY(cg)->values[i];
+            if (YAJL_IS_STRING(v))
+                st->cgroups[st->cgroups_len++] = xstrdup(YAJL_GET_STRING(v));
+        }
+    }
+    yajl_tree_free(root);
+    *out = st;
+    return 0;
+}
+
+void state_free(rt_state *st)
+{
+    if (!st)
+        return;
+    free(st->id);
+    free(st->bundle);
+    free(st->rootfs);
+    free(st->created);
+    free(st->owner);
+    for (size_t i = 0; i < st->annotations_len; i++) {
+        free(st->annotation_keys[i]);
+        free(st->annotation_values[i]);
+    }
+    free(st->annotation_keys);
+    free(st->annotation_values);
+    for (size_t i = 0; i < st->cgroups_len; i++)
+        free(st->cgroups[i]);
+    free(st->cgroups);
+    free(st);
+}
+
+int state_init_pidfd(const rt_state *st)
+{
+    if (st->pid <= 0)
+        return -1;
+    return pidfd_open_checked(st->pid, st->start_time);
+}
+
+static bool cgroup_frozen(const rt_state *st)
+{
+    for (size_t i = 0; i < st->cgroups_len; i++) {
+        cleanup_free char *path = xasprintf("%s/freezer.state", st->cgroups[i]);
+        cleanup_free char *data = NULL;
+        if (read_file_at(AT_FDCWD, path, &data, NULL, NULL) == 0)
+            return !strncmp(data, "FROZEN", 6);
+        free(path);
+        path = xasprintf("%s/cgroup.freeze", st->cgroups[i]);
+        if (read_file_at(AT_FDCWD, path, &data, NULL, NULL) == 0 && st->cgroups_len == 1)
+            return data[0] == '1';
+    }
+    return false;
+}
+
+const char *state_status(int dirfd, const rt_state *st)
+{
+    cleanup_close int pidfd = state_init_pidfd(st);
+    if (pidfd < 0)
+        return "stopped";
+    if (faccessat(dirfd, EXEC_FIFO, F_OK, 0) == 0)
+        return "created";
+    if (cgroup_frozen(st))
+        return "paused";
+    return "running";
+}

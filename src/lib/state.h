@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RT_STATE_H
+#define RT_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* What rt remembers of a container between calls: <root>/<id>/state.json.
+ * Liveness is never taken from here alone: see state_status(). */
+typedef struct rt_state {
+    char *id;
+    pid_t pid;
+    uint64_t start_time; /* of the init, from /proc/PID/stat */
+    char *bundle;
+    char *rootfs;
+    char *created;
+    char *owner;
+    char **annotation_keys;
+    char **annotation_values;
+    size_t annotations_len;
+    char **cgroups; /* one directory per cgroup hierarchy */
+    size_t cgroups_len;
+} rt_state;
+
+#define STATE_FILE "state.json"
+#define CONFIG_COPY "config.json"
+#define EXEC_FIFO "exec.fifo"
+
+int state_valid_id(const char *id, rt_error **err);
+/* Open (and with create, make) the root directory. */
+int state_root_open(const char *root, bool create, rt_error **err);
+/* Make <root>/<id> and return it locked; fails if it exists. */
+int state_dir_create(int rootfd, const char *id, rt_error **err);
+/* Open <root>/<id>, locked exclusively when lock is set. */
+int state_dir_open(int rootfd, const char *id, bool lock, rt_error **err);
+int state_dir_remove(int rootfd, const char *id);
+
+int state_write(int dirfd, const rt_state *st, rt_error **err);
+int state_read(int dirfd, rt_state **out, rt_error **err);
+void state_free(rt_state *st);
+
+/* created, running, paused or stopped, from the live kernel objects. */
+const char *state_status(int dirfd, const rt_state *st);
+/* A pidfd for the init if it is alive and still the same process, else -1. */
+int state_init_pidfd(const rt_state *st);
+
+#endif

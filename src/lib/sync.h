@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RT_SYNC_H
+#define RT_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* Typed messages between rt (parent) and the container's init over a
+ * SOCK_SEQPACKET socketpair: one message per packet, so no framing bugs. */
+enum sync_type {
+    SYNC_GO = 1,   /* parent -> init: maps written, cgroup joined: build the container */
+    SYNC_READY,    /* init -> parent: everything done, waiting on exec.fifo */
+    SYNC_ERROR,    /* init -> parent: payload is the error message; init exits */
+};
+
+int sync_pair(int fds[2], rt_error **err);
+int sync_send(int fd, enum sync_type type, const char *payload, rt_error **err);
+/* Receive one message; *payload is malloc'd (may be NULL).  EOF is an error
+ * saying the other side exited. */
+int sync_recv(int fd, enum sync_type *type, char **payload, rt_error **err);
+
+#endif

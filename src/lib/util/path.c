@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "path.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "util.h"
+
+static int openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
+{
+    struct open_how how = {
+        .flags = (uint64_t)(flags | O_CLOEXEC),
+        .mode = (flags & O_CREAT) ? mode : 0,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    while (*path == '/')
+        path++;
+    if (!*path)
+        path = ".";
+    int fd;
+    do
+        fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+    while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+    return fd;
+}
+
+int path_open_in_root(int rootfd, const char *path, int flags, rt_error **err)
+{
+    int fd = openat2_in_root(rootfd, path, flags, 0);
+    if (fd < 0)
+        return rt_err(err, errno, "open %s in the container", path);
+    return fd;
+}
+
+int path_create_in_root(int rootfd, const char *path, bool last_is_file, rt_error **err)
+{
+    cleanup_free char *p = xstrdup(path);
+    cleanup_close int dirfd = openat2_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
+    if (dirfd < 0)
+        return rt_err(err, errno, "open container root");
+    /* Walk one component at a time; each step is resolved inside the root
+     * again, so a symlink planted in the image cannot redirect us. */
+    char *save = NULL;
+    char *comp = strtok_r(p, "/", &save);
+    cleanup_free char *sofar = xstrdup("");
+    while (comp) {
+        char *next = strtok_r(NULL, "/", &save);
+        char *np = xasprintf("%s/%s", sofar, comp);
+        free(sofar);
+        sofar = np;
+        int fd = openat2_in_root(rootfd, sofar, O_PATH, 0);
+        if (fd < 0 && errno == ENOENT) {
+            int r;
+            if (!next && last_is_file) {
+                r = openat(dirfd, comp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+                if (r >= 0)
+                    close(r);
+            } else {
+                r = mkdirat(dirfd, comp, 0755);
+            }
+            if (r < 0 && errno != EEXIST)
+                return rt_err(err, errno, "create %s in the container", sofar);
+            fd = openat2_in_root(rootfd, sofar, O_PATH, 0);
+        }
+        if (fd < 0)
+            return rt_err(err, errno, "open %s in the container", sofar);
+        close(dirfd);
+        dirfd = fd;
+        comp = next;
+    }
+    return take_fd(&dirfd);
+}
+
+const char *path_fd(int fd, char buf[static 32])
+{
+    snprintf(buf, 32, "/proc/self/fd/%d", fd);
+    return buf;
+}

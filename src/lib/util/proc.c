@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+
+/* Read field 22 (starttime) and field 3 (state) of /proc/PID/stat.  The start
+ * time tells a process from a later one that reuses its pid. */
+int proc_start_time(pid_t pid, uint64_t *start, char *state)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    /* comm may contain spaces and parentheses: skip to the last ')'. */
+    char *p = strrchr(buf, ')');
+    if (!p || p[1] != ' ')
+        return -1;
+    p += 2;
+    if (state)
+        *state = *p;
+    for (int field = 3; field < 22; field++) {
+        p = strchr(p, ' ');
+        if (!p)
+            return -1;
+        p++;
+    }
+    *start = strtoull(p, NULL, 10);
+    return 0;
+}
+
+/* A pidfd for pid, but only if it is still the process that started at
+ * start_time (checked after the pidfd is taken, so the answer cannot go stale).
+ * Returns -1 with errno ESRCH if the process is gone or was replaced. */
+int pidfd_open_checked(pid_t pid, uint64_t start_time)
+{
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0)
+        return -1;
+    uint64_t st;
+    char state;
+    if (proc_start_time(pid, &st, &state) < 0 || st != start_time || state == 'Z' ||
+        state == 'X') {
+        close(fd);
+        errno = ESRCH;
+        return -1;
+    }
+    return fd;
+}
+
+/* Wait until the process behind pidfd has exited.  Returns 0 when it has, -1
+ * with ETIMEDOUT otherwise. */
+int pidfd_wait_exit(int pidfd, int timeout_ms)
+{
+    struct pollfd p = {.fd = pidfd, .events = POLLIN};
+    for (;;) {
+        int r = poll(&p, 1, timeout_ms);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r > 0)
+            return 0;
+        errno = r == 0 ? ETIMEDOUT : errno;
+        return -1;
+    }
+}
+
+int fd_is_procfs(int fd)
+{
+    struct statfs sfs;
+    return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RT_UTIL_H
+#define RT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "../error.h"
+
+static inline void freep(void *p)
+{
+    free(*(void **)p);
+}
+static inline void closep(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+static inline void fclosep(FILE **f)
+{
+    if (*f)
+        fclose(*f);
+}
+#define cleanup_free __attribute__((cleanup(freep)))
+#define cleanup_close __attribute__((cleanup(closep)))
+#define cleanup_fclose __attribute__((cleanup(fclosep)))
+
+/* Hand an fd or pointer out of a cleanup variable. */
+static inline int take_fd(int *fd)
+{
+    int r = *fd;
+    *fd = -1;
+    return r;
+}
+#define take_ptr(p)                                                                                \
+    ({                                                                                             \
+        __typeof__(p) _t = (p);                                                                    \
+        (p) = NULL;                                                                                \
+        _t;                                                                                        \
+    })
+
+/* file.c */
+int read_all_fd(int fd, char **out, size_t *len, rt_error **err);
+int read_file_at(int dirfd, const char *path, char **out, size_t *len, rt_error **err);
+int write_file_at(int dirfd, const char *path, const char *data, size_t len, rt_error **err);
+int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                      rt_error **err);
+int write_all(int fd, const void *buf, size_t len);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int parse_int64(const char *s, int64_t *out);
+int rm_rf_at(int dirfd, const char *name);
+
+/* proc.c */
+int proc_start_time(pid_t pid, uint64_t *start, char *state);
+int pidfd_open_checked(pid_t pid, uint64_t start_time);
+int pidfd_wait_exit(int pidfd, int timeout_ms);
+int fd_is_procfs(int fd);
+
+/* time.c */
+char *rfc3339_now(bool nanos);
+
+#endif

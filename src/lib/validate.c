@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "validate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "namespaces.h"
+#include "process.h"
+#include "rootfs.h"
+#include "util/util.h"
+
+int bundle_load(const char *bundle, loaded_bundle *lb, rt_error **err)
+{
+    char abs[PATH_MAX];
+    if (!realpath(bundle && *bundle ? bundle : ".", abs))
+        return rt_err(err, errno, "bundle %s", bundle ? bundle : ".");
+    lb->bundle = xstrdup(abs);
+    cleanup_free char *path = xasprintf("%s/config.json", abs);
+    if (read_file_at(AT_FDCWD, path, &lb->data, &lb->len, NULL) < 0)
+        return rt_err(err, errno, "config.json: open %s", path);
+    char *msg = NULL;
+    if (oci_config_parse_data(lb->data, lb->len, &lb->cfg, &msg) < 0) {
+        rt_err(err, 0, "config.json: %s", msg ? msg : "invalid");
+        free(msg);
+        return -1;
+    }
+    const oci_root *root = lb->cfg->root;
+    if (!root || !root->path || !*root->path)
+        return rt_err(err, 0, "config.json: root.path: required");
+    if (root->path[0] == '/')
+        lb->rootfs = xstrdup(root->path);
+    else
+        lb->rootfs = xasprintf("%s/%s", abs, root->path);
+    return 0;
+}
+
+void bundle_free(loaded_bundle *lb)
+{
+    oci_config_free(lb->cfg);
+    free(lb->data);
+    free(lb->bundle);
+    free(lb->rootfs);
+}
+
+static int unsupported(rt_error **err, const char *field)
+{
+    return rt_err(err, 0, "config.json: %s: not supported yet", field);
+}
+
+static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_error **err)
+{
+    const oci_process *p = cfg->process;
+    const oci_linux *l = cfg->linux_;
+    if (p->terminal)
+        return rt_err(err, 0, o->console_socket
+                                  ? "process.terminal: terminals are not supported yet"
+                                  : "process.terminal: true needs --console-socket or a terminal, "
+                                    "and terminals are not supported yet; set it to false");
+    if (o->console_socket)
+        return rt_err(err, 0, "--console-socket: needs process.terminal true, and terminals are "
+                              "not supported yet");
+    if (p->apparmor_profile && *p->apparmor_profile)
+        return unsupported(err, "process.apparmorProfile");
+    if (p->selinux_label && *p->selinux_label)
+        return unsupported(err, "process.selinuxLabel");
+    if (p->scheduler)
+        return unsupported(err, "process.scheduler");
+    if (p->io_priority)
+        return unsupported(err, "process.ioPriority");
+    if (p->exec_cpu_affinity)
+        return unsupported(err, "process.execCPUAffinity");
+    if (cfg->hooks)
+        return unsupported(err, "hooks");
+    if (!l)
+        return 0;
+    if (l->seccomp)
+        return unsupported(err, "linux.seccomp");
+    if (l->intel_rdt)
+        return unsupported(err, "linux.intelRdt");
+    if (l->memory_policy)
+        return unsupported(err, "linux.memoryPolicy");
+    if (l->personality)
+        return unsupported(err, "linux.personality");
+    if (l->net_devices_len)
+        return unsupported(err, "linux.netDevices");
+    return 0;
+}
+
+int config_validate(const loaded_bundle *lb, const create_opts *o, rt_error **err)
+{
+    const oci_config *cfg = lb->cfg;
+    if (!cfg->process)
+        return rt_err(err, 0, "config.json: process: required to create a container");
+    if (!cfg->linux_)
+        return rt_err(err, 0, "config.json: linux: required on Linux");
+    if (check_unsupported(cfg, o, err) < 0)
+        return -1;
+    bool mountns = false;
+    for (size_t i = 0; i < cfg->linux_->namespaces_len; i++)
+        if (!strcmp(cfg->linux_->namespaces[i].type, "mount"))
+            mountns = true;
+    if (!mountns)
+        return rt_err(err, 0, "config.json: linux.namespaces: a mount namespace is required");
+    if (process_validate(cfg->process, err) < 0 || cgroup_check_resources(cfg, err) < 0 ||
+        rootfs_validate(cfg, lb->rootfs, err) < 0)
+        return rt_err_wrap(err, "config.json");
+    return 0;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "config.h"
+#include "log.h"
+#include "validate.h"
+
+static const struct command {
+    const char *name;
+    cmd_fn fn;
+    const char *help;
+} commands[] = {
+    {"create", cmd_create, "create a container"},
+    {"start", cmd_start, "executes the user defined process in a created container"},
+    {"run", cmd_run, "create and run a container"},
+    {"state", cmd_state, "output the state of a container"},
+    {"kill", cmd_kill, "kill sends the specified signal (default: SIGTERM) to the container's init process"},
+    {"delete", cmd_delete, "delete any resources held by the container often used with detached containers"},
+    {"list", cmd_list, "lists containers started by rt with the given root"},
+    {"spec", cmd_spec, "create a new specification file"},
+    {"features", cmd_features, "show the enabled features"},
+    {"exec", cmd_not_yet, "execute new process inside the container (not implemented yet)"},
+    {"ps", cmd_not_yet, "ps displays the processes running inside a container (not implemented yet)"},
+    {"pause", cmd_not_yet, "pause suspends all processes inside the container (not implemented yet)"},
+    {"resume", cmd_not_yet, "resumes all processes that have been previously paused (not implemented yet)"},
+    {"update", cmd_not_yet, "update container resource constraints (not implemented yet)"},
+    {"events", cmd_not_yet, "display container events such as OOM notifications (not implemented yet)"},
+    {"checkpoint", cmd_not_yet, "checkpoint a running container (not implemented yet)"},
+    {"restore", cmd_not_yet, "restore a container from a previous checkpoint (not implemented yet)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "rt: an OCI container runtime\n\n"
+               "USAGE:\n   rt [global options] command [command options] [arguments...]\n\n"
+               "COMMANDS:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+        fprintf(f, "   %-11s%s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nGLOBAL OPTIONS:\n"
+               "   --debug                enable debug logging\n"
+               "   --log value            set the log file to write rt logs to (default: stderr)\n"
+               "   --log-format value     set the log format ('text' (default), or 'json')\n"
+               "   --root value           root directory for storage of container state "
+               "(default: \"/run/rt\")\n"
+               "   --systemd-cgroup       use the systemd cgroup driver (not supported yet)\n"
+               "   --rootless value       ignore cgroup permission errors ('true', 'false', or "
+               "'auto') (default: \"auto\")\n"
+               "   --help, -h             show help\n"
+               "   --version, -v          print the version\n");
+}
+
+static void version(void)
+{
+    printf("rt version %s\nspec: %s\n", RT_VERSION, OCI_VERSION);
+}
+
+static int check_globals(const global_opts *g, const char *cmd, rt_error **err)
+{
+    if (strcmp(g->log_format, "text") && strcmp(g->log_format, "json"))
+        return rt_err(err, 0, "invalid log format \"%s\": must be text or json", g->log_format);
+    if (strcmp(g->rootless, "auto") && strcmp(g->rootless, "true") && strcmp(g->rootless, "false"))
+        return rt_err(err, 0, "invalid --rootless value \"%s\": must be true, false or auto",
+                      g->rootless);
+    if (g->systemd_cgroup && (!strcmp(cmd, "create") || !strcmp(cmd, "run")))
+        return rt_err(err, 0, "--systemd-cgroup: the systemd cgroup driver is not supported yet");
+    if (!*g->root || g->root[0] != '/')
+        return rt_err(err, 0, "--root must be an absolute path: \"%s\"", g->root);
+    return 0;
+}
+
+static int run_command(int argc, char **argv, rt_error **err)
+{
+    global_opts g = {.root = "/run/rt", .log_format = "text", .rootless = "auto"};
+    bool help = false, show_version = false;
+    const char *criu = NULL;
+    const flag_spec flags[] = {
+        {"root", 0, FLAG_STRING, &g.root},
+        {"log", 0, FLAG_STRING, &g.log},
+        {"log-format", 0, FLAG_STRING, &g.log_format},
+        {"debug", 0, FLAG_BOOL, &g.debug},
+        {"systemd-cgroup", 0, FLAG_BOOL, &g.systemd_cgroup},
+        {"rootless", 0, FLAG_STRING, &g.rootless},
+        {"criu", 0, FLAG_STRING, &criu},
+        {"help", 'h', FLAG_BOOL, &help},
+        {"version", 'v', FLAG_BOOL, &show_version},
+        {0},
+    };
+    /* Global flags end at the command name. */
+    int first = 1;
+    while (first < argc && argv[first][0] == '-') {
+        if (flags_parse(1, argv + first, flags, &(int){0}, err) < 0) {
+            /* "--root value": the value is the next word. */
+            rt_error_free(*err);
+            *err = NULL;
+            if (first + 1 >= argc || flags_parse(2, argv + first, flags, &(int){0}, err) < 0)
+                return 1;
+            first++;
+        }
+        first++;
+    }
+    if (show_version) {
+        version();
+        return 0;
+    }
+    if (help || first >= argc) {
+        usage(help ? stdout : stderr);
+        return help ? 0 : 1;
+    }
+    const char *name = argv[first];
+    if (!strcmp(name, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (log_open(g.log, !strcmp(g.log_format, "json"), g.debug) < 0)
+        return rt_err(err, 0, "open log file %s", g.log), 1;
+    if (check_globals(&g, name, err) < 0)
+        return 1;
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+        if (!strcmp(commands[i].name, name))
+            return commands[i].fn(&g, argc - first - 1, argv + first + 1, err);
+    rt_err(err, 0, "unknown command \"%s\" (see rt --help)", name);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    cleanup_error rt_error *err = NULL;
+    int status = run_command(argc, argv, &err);
+    if (err) {
+        log_error(err->msg);
+        if (!status)
+            status = 1;
+    }
+    return status;
+}
