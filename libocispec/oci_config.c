@@ -148,10 +148,8 @@ static const struct oci_type process_type = OCI_TYPE(oci_process, process_fields
 /* ---- linux.resources ---- */
 
 static const struct oci_field device_cgroup_fields[] = {
-    F_BOOL_REQ(oci_device_cgroup, "allow", allow),
-    F_STR(oci_device_cgroup, "type", type, 0),
-    F_INT(oci_device_cgroup, "major", major, I64),
-    F_INT(oci_device_cgroup, "minor", minor, I64),
+    F_BOOL_REQ(oci_device_cgroup, "allow", allow), F_STR(oci_device_cgroup, "type", type, 0),
+    F_INT(oci_device_cgroup, "major", major, I64), F_INT(oci_device_cgroup, "minor", minor, I64),
     F_STR(oci_device_cgroup, "access", access, 0),
 };
 static const struct oci_type device_cgroup_type = OCI_TYPE(oci_device_cgroup, device_cgroup_fields);

@@ -5,7 +5,8 @@
  * Conventions:
  *  - every JSON object is a struct oci_<name>; a nested object is a pointer, NULL when absent;
  *  - a string is char *, NULL when absent;
- *  - an array of strings is `char **x; size_t x_len;`, an array of objects `oci_y *x; size_t x_len;`;
+ *  - an array of strings is `char **x; size_t x_len;`, an array of objects `oci_y *x; size_t
+ * x_len;`;
  *  - an optional scalar has `bool has_<name>`, set when the field was present; required scalars
  *    (per the runtime-spec schema) have no has_ flag;
  *  - a JSON null is treated exactly like an absent field;
@@ -439,7 +440,8 @@ typedef struct oci_config {
  * Parse config.json text / file. On error return -1 and set *err to a malloc'd one-line
  * message naming the JSON path, e.g. `mounts[2].destination: expected string` (no
  * "config.json: " prefix); on success return 0 and set *out (free with oci_config_free).
- * parse_file I/O errors read like "open: No such file or directory".
+ * parse_file I/O errors read like "open: No such file or directory". *err is NULL only when
+ * memory ran out while reporting. A document nested deeper than 512 levels is refused.
  */
 int oci_config_parse_data(const char *data, size_t len, oci_config **out, char **err);
 int oci_config_parse_file(const char *path, oci_config **out, char **err);

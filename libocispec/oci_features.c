@@ -140,7 +140,7 @@ char *oci_features_to_json(const oci_features *f)
     if (!g)
         return NULL;
     if (gen_features(g, f) == 0)
-        out = oci_gen_finish(g, 4, true);
+        out = oci_gen_finish(g, 4, false);
     yajl_gen_free(g);
     return out;
 }

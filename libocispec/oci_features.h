@@ -56,12 +56,13 @@ typedef struct oci_features {
     const char *oci_version_max;
     oci_string_list hooks;
     oci_string_list mount_options;
-    const oci_features_linux *linux_; /* NULL: omitted */
+    const oci_features_linux *linux_;  /* NULL: omitted */
     const oci_string_map *annotations; /* NULL or empty: omitted; written with sorted keys */
     oci_string_list potentially_unsafe_config_annotations;
 } oci_features;
 
-/* Pretty JSON with 4-space indentation and a trailing newline, exactly like `runc features`.
+/* Pretty JSON with 4-space indentation, like `runc features` (which ends it with a newline:
+ * this string has none, as with the state writers).
  * Returns a malloc'd string, NULL on allocation failure. */
 char *oci_features_to_json(const oci_features *f);
 

@@ -68,6 +68,7 @@ struct oci_any_map {
 
 #define OCI_MEMBER_SIZE(S, f) sizeof(((S *)0)->f)
 #define OCI_NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+/* clang-format off */
 #define OCI_TYPE(S, fields) { sizeof(S), fields, OCI_NFIELDS(fields), 0 }
 #define OCI_KEYED_TYPE(S, fields, key) { sizeof(S), fields, OCI_NFIELDS(fields), offsetof(S, key) }
 
@@ -75,7 +76,8 @@ struct oci_any_map {
 #define F_BOOL(S, j, f)                                                                            \
     { .name = j, .kind = OCI_K_BOOL, .flags = OCI_F_HAS, .off = offsetof(S, f),                  \
       .has_off = offsetof(S, has_##f) }
-#define F_BOOL_REQ(S, j, f) { .name = j, .kind = OCI_K_BOOL, .flags = OCI_F_REQUIRED, .off = offsetof(S, f) }
+#define F_BOOL_REQ(S, j, f) \
+    { .name = j, .kind = OCI_K_BOOL, .flags = OCI_F_REQUIRED, .off = offsetof(S, f) }
 /* lo, hi may come from one macro (I32, I64), hence the variadic forms */
 #define F_INT_(S, j, f, fl, has, lo, hi)                                                           \
     { .name = j, .kind = OCI_K_INT, .width = OCI_MEMBER_SIZE(S, f), .flags = fl,                 \
@@ -88,7 +90,8 @@ struct oci_any_map {
       .off = offsetof(S, f), .has_off = has, .max = hi }
 #define F_UINT(S, j, f, hi) F_UINT_(S, j, f, OCI_F_HAS, hi, offsetof(S, has_##f))
 #define F_UINT_REQ(S, j, f, hi) F_UINT_(S, j, f, OCI_F_REQUIRED, hi, 0)
-#define F_OBJ(S, j, f, T, fl) { .name = j, .kind = OCI_K_OBJECT, .flags = fl, .off = offsetof(S, f), .type = &T }
+#define F_OBJ(S, j, f, T, fl) \
+    { .name = j, .kind = OCI_K_OBJECT, .flags = fl, .off = offsetof(S, f), .type = &T }
 #define F_ARR_(S, j, f, k, fl, T, w)                                                               \
     { .name = j, .kind = k, .flags = fl, .width = w, .off = offsetof(S, f),                       \
       .len_off = offsetof(S, f##_len), .type = T }
@@ -97,7 +100,9 @@ struct oci_any_map {
 #define F_STR_ARRAY(S, j, f, fl) F_ARR_(S, j, f, OCI_K_STRING_ARRAY, fl, NULL, 0)
 #define F_U32_ARRAY(S, j, f) F_ARR_(S, j, f, OCI_K_UINT_ARRAY, 0, NULL, 4)
 #define F_STR_MAP(S, j, f) { .name = j, .kind = OCI_K_STRING_MAP, .off = offsetof(S, f) }
-#define F_OBJ_MAP(S, j, f, T) { .name = j, .kind = OCI_K_OBJECT_MAP, .off = offsetof(S, f), .type = &T }
+#define F_OBJ_MAP(S, j, f, T) \
+    { .name = j, .kind = OCI_K_OBJECT_MAP, .off = offsetof(S, f), .type = &T }
+/* clang-format on */
 
 /* Set *err to a malloc'd formatted message (left NULL if memory is exhausted). */
 void oci_set_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

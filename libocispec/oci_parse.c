@@ -121,10 +121,18 @@ static bool is_json_integer(const char *r)
 static void store_int(void *dst, unsigned width, uint64_t bits)
 {
     switch (width) {
-    case 1: *(uint8_t *)dst = (uint8_t)bits; break;
-    case 2: *(uint16_t *)dst = (uint16_t)bits; break;
-    case 4: *(uint32_t *)dst = (uint32_t)bits; break;
-    default: *(uint64_t *)dst = bits; break;
+    case 1:
+        *(uint8_t *)dst = (uint8_t)bits;
+        break;
+    case 2:
+        *(uint16_t *)dst = (uint16_t)bits;
+        break;
+    case 4:
+        *(uint32_t *)dst = (uint32_t)bits;
+        break;
+    default:
+        *(uint64_t *)dst = bits;
+        break;
     }
 }
 
@@ -209,8 +217,8 @@ static long unique_keys(yajl_val obj, size_t **idx)
         sorted[i] = i;
     qsort_r(sorted, n, sizeof(*sorted), cmp_key_then_index, obj);
     for (size_t i = 0; i < n; i++) {
-        bool last = i + 1 == n || strcmp(obj->u.object.keys[sorted[i]],
-                                         obj->u.object.keys[sorted[i + 1]]) != 0;
+        bool last = i + 1 == n ||
+                    strcmp(obj->u.object.keys[sorted[i]], obj->u.object.keys[sorted[i + 1]]) != 0;
         if (last && !YAJL_IS_NULL(obj->u.object.values[sorted[i]]))
             keep[sorted[i]] = true;
     }
@@ -259,7 +267,7 @@ static int parse_map(const struct oci_field *fd, yajl_val v, void *base, char **
     for (long i = 0; i < n && ret == 0; i++) {
         const char *key = v->u.object.keys[idx[i]];
         yajl_val item = v->u.object.values[idx[i]];
-        struct path kp = { .up = p, .name = key, .is_key = true };
+        struct path kp = {.up = p, .name = key, .is_key = true};
         char *elem = (keyed ? *array : (char *)map->values) + (size_t)i * esize;
         char **keydst = keyed ? (char **)(elem + fd->type->key_off) : &map->keys[i];
 
@@ -295,7 +303,7 @@ static int parse_array(const struct oci_field *fd, yajl_val v, void *base, char 
     n = v->u.array.len;
     if (n == 0)
         return 0;
-    esize = fd->kind == OCI_K_OBJECT_ARRAY ? fd->type->size
+    esize = fd->kind == OCI_K_OBJECT_ARRAY   ? fd->type->size
             : fd->kind == OCI_K_STRING_ARRAY ? sizeof(char *)
                                              : fd->width;
     *slot = calloc(n, esize);
@@ -303,7 +311,7 @@ static int parse_array(const struct oci_field *fd, yajl_val v, void *base, char 
         return fail_oom(err);
     *len = n;
     for (size_t i = 0; i < n; i++) {
-        struct path ip = { .up = p, .index = i };
+        struct path ip = {.up = p, .index = i};
         yajl_val item = v->u.array.values[i];
         char *elem = (char *)*slot + i * esize;
         int ret;
@@ -360,7 +368,7 @@ static int parse_object(const struct oci_type *type, yajl_val v, void *base, cha
     for (size_t i = 0; i < type->nfields; i++) {
         const struct oci_field *fd = &type->fields[i];
         yajl_val fv = find_last(v, fd->name);
-        struct path fp = { .up = p, .name = fd->name };
+        struct path fp = {.up = p, .name = fd->name};
 
         if (!fv || YAJL_IS_NULL(fv)) {
             if (fd->flags & OCI_F_REQUIRED)

@@ -29,9 +29,8 @@ static const struct oci_type state_type = OCI_TYPE(oci_state, state_fields);
 
 static int gen_key(yajl_gen g, const char *key)
 {
-    return yajl_gen_string(g, (const unsigned char *)key, strlen(key)) == yajl_gen_status_ok
-               ? 0
-               : -1;
+    return yajl_gen_string(g, (const unsigned char *)key, strlen(key)) == yajl_gen_status_ok ? 0
+                                                                                             : -1;
 }
 
 static int gen_kv(yajl_gen g, const char *key, const char *value)

@@ -124,6 +124,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         return -1;
     int r = -1;
     int sync_fds[2] = {-1, -1};
+    cleanup_close int fifo_dirfd = -1;
     b->st = calloc(1, sizeof(*b->st));
     fill_state(b->st, o, &lb);
     if (cgroup_resolve(lb.cfg, o->id, b->st, err) < 0)
@@ -140,6 +141,11 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     b->cgroup_made = true;
     if (cgroup_create(lb.cfg, b->st, err) < 0 || sync_pair(sync_fds, err) < 0)
         goto out;
+    fifo_dirfd = openat(b->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fifo_dirfd < 0) {
+        rt_err(err, errno, "open state directory");
+        goto out;
+    }
     init_args a = {
         .cfg = lb.cfg,
         .st = b->st,
@@ -147,7 +153,8 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         .rootfs = lb.rootfs,
         .bundle = lb.bundle,
         .sync_fd = sync_fds[1],
-        .state_dirfd = b->dirfd,
+        .state_dirfd = fifo_dirfd,
+        .lock_fd = b->dirfd,
         .preserve_fds = o->preserve_fds,
         .no_pivot = o->no_pivot,
         .no_new_keyring = o->no_new_keyring,

@@ -122,6 +122,8 @@ static void close_our_fds(int preserve)
 void init_main(const init_args *a)
 {
     cleanup_error rt_error *err = NULL;
+    /* flock belongs to the open file: our copy would hold the lock. */
+    close(a->lock_fd);
     sigset_t all;
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);

@@ -18,7 +18,8 @@ typedef struct init_args {
     const char *rootfs;
     const char *bundle; /* relative mount sources are taken from here */
     int sync_fd;
-    int state_dirfd; /* exec.fifo is opened through it after pivot_root */
+    int state_dirfd; /* O_PATH: exec.fifo is opened through it after pivot_root */
+    int lock_fd;     /* the parent's locked state dir fd: closed at once */
     int preserve_fds;
     bool no_pivot;
     bool no_new_keyring;

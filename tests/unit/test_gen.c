@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "oci_features.h"
+#include "oci_internal.h"
 #include "oci_state.h"
 #include "test_util.h"
 
-static char *ann_keys[] = { "z.b", "a.x" };
-static char *ann_values[] = { "1", "<&>\xc3\xa9\"\n" };
+static char *ann_keys[] = {"z.b", "a.x"};
+static char *ann_values[] = {"1", "<&>\xc3\xa9\"\n"};
 
 static oci_state sample_state(void)
 {
@@ -43,7 +44,7 @@ static void test_state_pretty(void)
                     "  \"owner\": \"\"\n"
                     "}");
     free(json);
-    st.annotations = (oci_string_map){ ann_keys, ann_values, 2 };
+    st.annotations = (oci_string_map){ann_keys, ann_values, 2};
     json = oci_state_to_json(&st, true);
     /* runc writes annotations (keys sorted) before owner; Go would also escape <&> as \u003c… */
     CHECK_STR(json, "{\n"
@@ -66,7 +67,7 @@ static void test_state_pretty(void)
 static void test_state_compact_and_list(void)
 {
     oci_state a = sample_state(), b = sample_state();
-    oci_state *list[] = { &a, &b };
+    oci_state *list[] = {&a, &b};
     char *json;
 
     a.owner = "root";
@@ -74,20 +75,23 @@ static void test_state_compact_and_list(void)
     b.status = "stopped";
     b.pid = 0;
     b.rootfs = NULL; /* NULL strings are written as "" */
-    b.annotations = (oci_string_map){ ann_keys, ann_values, 1 };
+    b.annotations = (oci_string_map){ann_keys, ann_values, 1};
     json = oci_state_to_json(&a, false);
-    CHECK_STR(json, "{\"ociVersion\":\"1.0.2-dev\",\"id\":\"rbtest\",\"pid\":4967,\"status\":\"running\","
-                    "\"bundle\":\"/tmp/rb\",\"rootfs\":\"/tmp/rb/rootfs\","
-                    "\"created\":\"2026-11-26T02:52:12.210402302Z\",\"owner\":\"root\"}");
+    CHECK_STR(json,
+              "{\"ociVersion\":\"1.0.2-dev\",\"id\":\"rbtest\",\"pid\":4967,\"status\":\"running\","
+              "\"bundle\":\"/tmp/rb\",\"rootfs\":\"/tmp/rb/rootfs\","
+              "\"created\":\"2026-11-26T02:52:12.210402302Z\",\"owner\":\"root\"}");
     free(json);
     json = oci_state_list_to_json(list, 2);
-    CHECK_STR(json, "[{\"ociVersion\":\"1.0.2-dev\",\"id\":\"rbtest\",\"pid\":4967,\"status\":\"running\","
-                    "\"bundle\":\"/tmp/rb\",\"rootfs\":\"/tmp/rb/rootfs\","
-                    "\"created\":\"2026-11-26T02:52:12.210402302Z\",\"owner\":\"root\"},"
-                    "{\"ociVersion\":\"1.0.2-dev\",\"id\":\"second\",\"pid\":0,\"status\":\"stopped\","
-                    "\"bundle\":\"/tmp/rb\",\"rootfs\":\"\","
-                    "\"created\":\"2026-11-26T02:52:12.210402302Z\","
-                    "\"annotations\":{\"z.b\":\"1\"},\"owner\":\"\"}]");
+    CHECK_STR(
+        json,
+        "[{\"ociVersion\":\"1.0.2-dev\",\"id\":\"rbtest\",\"pid\":4967,\"status\":\"running\","
+        "\"bundle\":\"/tmp/rb\",\"rootfs\":\"/tmp/rb/rootfs\","
+        "\"created\":\"2026-11-26T02:52:12.210402302Z\",\"owner\":\"root\"},"
+        "{\"ociVersion\":\"1.0.2-dev\",\"id\":\"second\",\"pid\":0,\"status\":\"stopped\","
+        "\"bundle\":\"/tmp/rb\",\"rootfs\":\"\","
+        "\"created\":\"2026-11-26T02:52:12.210402302Z\","
+        "\"annotations\":{\"z.b\":\"1\"},\"owner\":\"\"}]");
     free(json);
     json = oci_state_list_to_json(NULL, 0);
     CHECK_STR(json, "null");
@@ -100,7 +104,7 @@ static void test_state_round_trip(void)
     oci_state *back = NULL;
     char *err = NULL, *json, *again;
 
-    st.annotations = (oci_string_map){ ann_keys, ann_values, 2 };
+    st.annotations = (oci_string_map){ann_keys, ann_values, 2};
     st.id = "id-\xe6\x97\xa5\\\t";
     json = oci_state_to_json(&st, true);
     CHECK(oci_state_parse_data(json, strlen(json), &back, &err) == 0);
@@ -134,7 +138,11 @@ static void test_state_invalid_utf8(void)
     /* invalid bytes become U+FFFD (as Go does), so the output is always valid JSON */
     st.bundle = "/tmp/\xff\xc3(\xed\xa0\x80x";
     json = oci_state_to_json(&st, false);
-    CHECK(json && strstr(json, "\"bundle\":\"/tmp/\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx\""));
+    CHECK(
+        json &&
+        strstr(
+            json,
+            "\"bundle\":\"/tmp/\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx\""));
     CHECK(json && oci_state_parse_data(json, strlen(json), &back, &err) == 0);
     oci_state_free(back);
     free(err);
@@ -146,14 +154,18 @@ static void test_state_parse_errors(void)
     static const struct {
         const char *json, *want;
     } cases[] = {
-        { "{\"ociVersion\":\"1.0.2\",\"status\":\"created\",\"bundle\":\"/b\"}", "id: missing required field" },
-        { "{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"created\",\"bundle\":\"/b\",\"pid\":-1}",
-          "pid: value out of range" },
-        { "{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"created\",\"bundle\":\"/b\",\"pid\":\"1\"}",
-          "pid: expected integer" },
-        { "{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"created\",\"bundle\":\"/b\",\"annotations\":[]}",
-          "annotations: expected object" },
-        { "[", "invalid JSON: parse error: premature EOF" },
+        {"{\"ociVersion\":\"1.0.2\",\"status\":\"created\",\"bundle\":\"/b\"}",
+         "id: missing required field"},
+        {"{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"created\",\"bundle\":\"/"
+         "b\",\"pid\":-1}",
+         "pid: value out of range"},
+        {"{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"created\",\"bundle\":\"/"
+         "b\",\"pid\":\"1\"}",
+         "pid: expected integer"},
+        {"{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"created\",\"bundle\":\"/"
+         "b\",\"annotations\":[]}",
+         "annotations: expected object"},
+        {"[", "invalid JSON: parse error: premature EOF"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         oci_state *st = NULL;
@@ -167,16 +179,17 @@ static void test_state_parse_errors(void)
 
 static void test_features(void)
 {
-    static const char *const hooks[] = { "prestart", "poststop" };
-    static const char *const ns[] = { "cgroup", "ipc" };
-    static const char *const acts[] = { "SCMP_ACT_ALLOW" };
-    static char *keys[] = { "org.opencontainers.runc.version", "io.github.seccomp.libseccomp.version" };
-    static char *values[] = { "1.1.5", "2.5.4" };
-    oci_string_map ann = { keys, values, 2 };
-    oci_features_cgroup cg = { .v1 = OCI_TRUE, .v2 = OCI_TRUE, .systemd = OCI_FALSE };
-    oci_features_seccomp sc = { .enabled = OCI_TRUE, .actions = { acts, 1 } };
+    static const char *const hooks[] = {"prestart", "poststop"};
+    static const char *const ns[] = {"cgroup", "ipc"};
+    static const char *const acts[] = {"SCMP_ACT_ALLOW"};
+    static char *keys[] = {"org.opencontainers.runc.version",
+                           "io.github.seccomp.libseccomp.version"};
+    static char *values[] = {"1.1.5", "2.5.4"};
+    oci_string_map ann = {keys, values, 2};
+    oci_features_cgroup cg = {.v1 = OCI_TRUE, .v2 = OCI_TRUE, .systemd = OCI_FALSE};
+    oci_features_seccomp sc = {.enabled = OCI_TRUE, .actions = {acts, 1}};
     oci_features_linux lx = {
-        .namespaces = { ns, 2 },
+        .namespaces = {ns, 2},
         .cgroup = &cg,
         .seccomp = &sc,
         .apparmor_enabled = OCI_TRUE,
@@ -186,7 +199,7 @@ static void test_features(void)
     oci_features f = {
         .oci_version_min = "1.0.0",
         .oci_version_max = "1.2.0",
-        .hooks = { hooks, 2 },
+        .hooks = {hooks, 2},
         .linux_ = &lx,
         .annotations = &ann,
     };
@@ -231,18 +244,74 @@ static void test_features(void)
                     "        \"io.github.seccomp.libseccomp.version\": \"2.5.4\",\n"
                     "        \"org.opencontainers.runc.version\": \"1.1.5\"\n"
                     "    }\n"
-                    "}\n");
+                    "}");
     free(json);
     /* an empty features object and an empty nested one stay compact, like Go */
-    lx = (oci_features_linux){ 0 };
-    f = (oci_features){ .linux_ = &lx };
+    lx = (oci_features_linux){0};
+    f = (oci_features){.linux_ = &lx};
     json = oci_features_to_json(&f);
-    CHECK_STR(json, "{\n    \"linux\": {}\n}\n");
+    CHECK_STR(json, "{\n    \"linux\": {}\n}");
     free(json);
+}
+
+static int regen(yajl_gen g, yajl_val v)
+{
+    yajl_gen_status st = yajl_gen_status_ok;
+
+    if (YAJL_IS_OBJECT(v)) {
+        st = yajl_gen_map_open(g);
+        for (size_t i = 0; i < v->u.object.len && st == yajl_gen_status_ok; i++) {
+            st = oci_gen_str(g, v->u.object.keys[i]);
+            if (st == yajl_gen_status_ok && regen(g, v->u.object.values[i]) < 0)
+                return -1;
+        }
+        if (st == yajl_gen_status_ok)
+            st = yajl_gen_map_close(g);
+    } else if (YAJL_IS_ARRAY(v)) {
+        st = yajl_gen_array_open(g);
+        for (size_t i = 0; i < v->u.array.len && st == yajl_gen_status_ok; i++) {
+            if (regen(g, v->u.array.values[i]) < 0)
+                return -1;
+        }
+        if (st == yajl_gen_status_ok)
+            st = yajl_gen_array_close(g);
+    } else if (YAJL_IS_STRING(v)) {
+        st = oci_gen_str(g, v->u.string);
+    } else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+        st = yajl_gen_bool(g, YAJL_IS_TRUE(v));
+    } else if (YAJL_IS_NUMBER(v)) {
+        st = yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+    } else {
+        st = yajl_gen_null(g);
+    }
+    return st == yajl_gen_status_ok ? 0 : -1;
+}
+
+/* The reindenter gives byte for byte what Go's json.MarshalIndent gave `runc features`. */
+static void test_indent_like_go(void)
+{
+    char path[4096], *text = NULL, *err = NULL, *out = NULL;
+    size_t len;
+    yajl_val tree = NULL;
+    yajl_gen g;
+
+    snprintf(path, sizeof(path), "%s/runc-features.json", FIXTURES_DIR);
+    CHECK(oci_read_file(path, &text, &len, &err) == 0);
+    CHECK(text && oci_json_load(text, len, &tree, &err) == 0);
+    g = yajl_gen_alloc(NULL);
+    if (tree && g && regen(g, tree) == 0)
+        out = oci_gen_finish(g, 4, true);
+    CHECK_STR(out, text);
+    free(out);
+    yajl_gen_free(g);
+    yajl_tree_free(tree);
+    free(text);
+    free(err);
 }
 
 void run_gen_tests(void)
 {
+    RUN(test_indent_like_go);
     RUN(test_state_pretty);
     RUN(test_state_compact_and_list);
     RUN(test_state_round_trip);

@@ -388,8 +388,8 @@ static void test_minimal(void)
 
 static void test_versions(void)
 {
-    static const char *const ok[] = { "1.0.0", "1.0.2-dev", "1.0.0-rc5", "1.2.1", "1.3.0+dev",
-                                      "1.0", "1.10.100-rc.1+build.5" };
+    static const char *const ok[] = {
+        "1.0.0", "1.0.2-dev", "1.0.0-rc5", "1.2.1", "1.3.0+dev", "1.0", "1.10.100-rc.1+build.5"};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         char json[128];
         snprintf(json, sizeof(json), "{\"ociVersion\":\"%s\"}", ok[i]);

@@ -32,14 +32,13 @@ int test_summary(void)
     return n_failed ? 1 : 0;
 }
 
-bool test_check_str(const char *file, int line, const char *expr, const char *got,
-                    const char *want)
+bool test_check_str(const char *file, int line, const char *expr, const char *got, const char *want)
 {
     if ((!got && !want) || (got && want && strcmp(got, want) == 0))
         return true;
-    printf("# %s:%d: %s\n#   got:  %s%s%s\n#   want: %s%s%s\n", file, line, expr,
-           got ? "'" : "", got ? got : "NULL", got ? "'" : "", want ? "'" : "",
-           want ? want : "NULL", want ? "'" : "");
+    printf("# %s:%d: %s\n#   got:  %s%s%s\n#   want: %s%s%s\n", file, line, expr, got ? "'" : "",
+           got ? got : "NULL", got ? "'" : "", want ? "'" : "", want ? want : "NULL",
+           want ? "'" : "");
     test_fail_current();
     return false;
 }

@@ -20,7 +20,7 @@ bool test_check_int(const char *file, int line, const char *expr, long long got_
 #define CHECK(c)                                                                                   \
     do {                                                                                           \
         if (!(c)) {                                                                                \
-            printf("# %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);                        \
+            printf("# %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);                         \
             test_fail_current();                                                                   \
         }                                                                                          \
     } while (0)
@@ -29,11 +29,11 @@ bool test_check_int(const char *file, int line, const char *expr, long long got_
 #define CHECK_STR(got, want) test_check_str(__FILE__, __LINE__, #got, (got), (want))
 
 #define TEST_IS_SIGNED(x)                                                                          \
-    _Generic((x), signed char: 1, short: 1, int: 1, long: 1, long long: 1, default: 0)
+    _Generic((x), signed char : 1, short : 1, int : 1, long : 1, long long : 1, default : 0)
 
 /* Compare a non-negative integer of any type with an expected unsigned value. */
 #define CHECK_INT(got, want)                                                                       \
-    test_check_int(__FILE__, __LINE__, #got, (long long)(got), (unsigned long long)(got),         \
+    test_check_int(__FILE__, __LINE__, #got, (long long)(got), (unsigned long long)(got),          \
                    TEST_IS_SIGNED(got) && (long long)(got) < 0, (unsigned long long)(want))
 
 /* Test groups in the other files. */
