@@ -32,8 +32,8 @@ static int gen_string(yajl_gen g, const char *k, const char *v)
 
 static int gen_list(yajl_gen g, const char *k, const oci_string_list *l)
 {
-    if (l->len == 0)
-        return 0;
+    if (!l->items)
+        return 0; /* NULL: omitted; an empty list is written as [] */
     TRY(key(g, k));
     TRY(ok(yajl_gen_array_open(g)));
     for (size_t i = 0; i < l->len; i++)

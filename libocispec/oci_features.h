@@ -19,7 +19,7 @@ typedef enum oci_tristate { OCI_UNSET = 0, OCI_FALSE, OCI_TRUE } oci_tristate;
 typedef struct oci_string_list {
     const char *const *items;
     size_t len;
-} oci_string_list;
+} oci_string_list; /* items NULL: the key is omitted; len 0 with items set: [] */
 
 typedef struct oci_features_cgroup {
     oci_tristate v1, v2, systemd, systemd_user, rdma;

@@ -12,24 +12,25 @@ static const struct command {
     const char *name;
     cmd_fn fn;
     const char *help;
+    const char *usage;
 } commands[] = {
-    {"create", cmd_create, "create a container"},
-    {"start", cmd_start, "executes the user defined process in a created container"},
-    {"run", cmd_run, "create and run a container"},
-    {"state", cmd_state, "output the state of a container"},
-    {"kill", cmd_kill, "kill sends the specified signal (default: SIGTERM) to the container's init process"},
-    {"delete", cmd_delete, "delete any resources held by the container often used with detached containers"},
-    {"list", cmd_list, "lists containers started by rt with the given root"},
-    {"spec", cmd_spec, "create a new specification file"},
-    {"features", cmd_features, "show the enabled features"},
-    {"exec", cmd_not_yet, "execute new process inside the container (not implemented yet)"},
-    {"ps", cmd_not_yet, "ps displays the processes running inside a container (not implemented yet)"},
-    {"pause", cmd_not_yet, "pause suspends all processes inside the container (not implemented yet)"},
-    {"resume", cmd_not_yet, "resumes all processes that have been previously paused (not implemented yet)"},
-    {"update", cmd_not_yet, "update container resource constraints (not implemented yet)"},
-    {"events", cmd_not_yet, "display container events such as OOM notifications (not implemented yet)"},
-    {"checkpoint", cmd_not_yet, "checkpoint a running container (not implemented yet)"},
-    {"restore", cmd_not_yet, "restore a container from a previous checkpoint (not implemented yet)"},
+    {"create", cmd_create, "create a container", "[--bundle DIR] [--pid-file FILE] [--console-socket PATH] [--no-pivot] [--no-new-keyring] [--preserve-fds N] <container-id>"},
+    {"start", cmd_start, "executes the user defined process in a created container", "<container-id>"},
+    {"run", cmd_run, "create and run a container", "[--bundle DIR] [--pid-file FILE] [--detach] [--keep] [--no-subreaper] [--no-pivot] [--no-new-keyring] [--preserve-fds N] <container-id>"},
+    {"state", cmd_state, "output the state of a container", "<container-id>"},
+    {"kill", cmd_kill, "kill sends the specified signal (default: SIGTERM) to the container's init process", "[--all] <container-id> [signal]"},
+    {"delete", cmd_delete, "delete any resources held by the container often used with detached containers", "[--force] <container-id>"},
+    {"list", cmd_list, "lists containers started by rt with the given root", "[--format table|json] [--quiet]"},
+    {"spec", cmd_spec, "create a new specification file", "[--bundle DIR] [--rootless]"},
+    {"features", cmd_features, "show the enabled features", ""},
+    {"exec", cmd_not_yet, "execute new process inside the container (not implemented yet)", "<container-id>"},
+    {"ps", cmd_not_yet, "ps displays the processes running inside a container (not implemented yet)", "<container-id>"},
+    {"pause", cmd_not_yet, "pause suspends all processes inside the container (not implemented yet)", "<container-id>"},
+    {"resume", cmd_not_yet, "resumes all processes that have been previously paused (not implemented yet)", "<container-id>"},
+    {"update", cmd_not_yet, "update container resource constraints (not implemented yet)", "<container-id>"},
+    {"events", cmd_not_yet, "display container events such as OOM notifications (not implemented yet)", "<container-id>"},
+    {"checkpoint", cmd_not_yet, "checkpoint a running container (not implemented yet)", "<container-id>"},
+    {"restore", cmd_not_yet, "restore a container from a previous checkpoint (not implemented yet)", "<container-id>"},
 };
 
 static void usage(FILE *f)
@@ -55,6 +56,15 @@ static void usage(FILE *f)
 static void version(void)
 {
     printf("rt version %s\nspec: %s\n", RT_VERSION, OCI_VERSION);
+}
+
+/* COMMAND --help / -h (before any "--") shows the command's usage. */
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return true;
+    return false;
 }
 
 static int check_globals(const global_opts *g, const char *cmd, rt_error **err)
@@ -88,26 +98,17 @@ static int run_command(int argc, char **argv, rt_error **err)
         {"version", 'v', FLAG_BOOL, &show_version},
         {0},
     };
-    /* Global flags end at the command name. */
-    int first = 1;
-    while (first < argc && argv[first][0] == '-') {
-        if (flags_parse(1, argv + first, flags, &(int){0}, err) < 0) {
-            /* "--root value": the value is the next word. */
-            rt_error_free(*err);
-            *err = NULL;
-            if (first + 1 >= argc || flags_parse(2, argv + first, flags, &(int){0}, err) < 0)
-                return 1;
-            first++;
-        }
-        first++;
-    }
+    int used;
+    if (flags_parse_prefix(argc - 1, argv + 1, flags, &used, err) < 0)
+        return 1;
+    int first = 1 + used;
     if (show_version) {
         version();
         return 0;
     }
     if (help || first >= argc) {
-        usage(help ? stdout : stderr);
-        return help ? 0 : 1;
+        usage(stdout);
+        return 0;
     }
     const char *name = argv[first];
     if (!strcmp(name, "help")) {
@@ -118,9 +119,16 @@ static int run_command(int argc, char **argv, rt_error **err)
         return rt_err(err, 0, "open log file %s", g.log), 1;
     if (check_globals(&g, name, err) < 0)
         return 1;
-    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-        if (!strcmp(commands[i].name, name))
-            return commands[i].fn(&g, argc - first - 1, argv + first + 1, err);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+        if (strcmp(commands[i].name, name))
+            continue;
+        if (wants_help(argc - first - 1, argv + first + 1)) {
+            printf("NAME:\n   rt %s - %s\n\nUSAGE:\n   rt %s %s\n", name, commands[i].help, name,
+                   commands[i].usage);
+            return 0;
+        }
+        return commands[i].fn(&g, argc - first - 1, argv + first + 1, err);
+    }
     rt_err(err, 0, "unknown command \"%s\" (see rt --help)", name);
     return 1;
 }

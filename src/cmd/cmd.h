@@ -29,6 +29,9 @@ typedef struct flag_spec {
 /* Parse argv (flags anywhere until "--"); the positional arguments are
  * moved to the front of argv and counted in *npos. */
 int flags_parse(int argc, char **argv, const flag_spec *specs, int *npos, rt_error **err);
+/* Parse flags up to the first positional argument; *used counts the words
+ * taken. */
+int flags_parse_prefix(int argc, char **argv, const flag_spec *specs, int *used, rt_error **err);
 /* Exactly n positional arguments, named for the error. */
 int want_args(int npos, int n, const char *cmd, const char *usage, rt_error **err);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "oci_features.h"
 #include "validate.h"
 
@@ -33,6 +34,8 @@ static const char *const capabilities[] = {
     "CAP_CHECKPOINT_RESTORE",
 };
 
+static const char *const no_hooks[] = {NULL};
+
 int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
 {
     (void)g;
@@ -51,12 +54,16 @@ int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
         .selinux_enabled = OCI_FALSE,
         .mount_extensions_idmap_enabled = OCI_FALSE,
     };
+    char *ann_keys[] = {"org.opencontainers.rt.version"};
+    char *ann_values[] = {RT_VERSION};
+    const oci_string_map annotations = {.keys = ann_keys, .values = ann_values, .len = 1};
     const oci_features f = {
         .oci_version_min = "1.0.0",
         .oci_version_max = OCI_VERSION,
-        .hooks = {.items = NULL, .len = 0},
+        .hooks = {.items = no_hooks, .len = 0}, /* hooks come with the config-surface work */
         .mount_options = LIST(mount_options),
         .linux_ = &lnx,
+        .annotations = &annotations,
     };
     char *json = oci_features_to_json(&f);
     printf("%s\n", json);

@@ -42,13 +42,20 @@ static int set_flag(const flag_spec *f, const char *value, bool has_value, rt_er
     return 0;
 }
 
-int flags_parse(int argc, char **argv, const flag_spec *specs, int *npos, rt_error **err)
+/* The parser behind flags_parse(); with stop_at_arg it ends at the first
+ * positional argument (global flags end at the command name). */
+static int parse(int argc, char **argv, const flag_spec *specs, bool stop_at_arg, int *npos,
+                 rt_error **err)
 {
     int pos = 0;
     bool only_args = false;
     for (int i = 0; i < argc; i++) {
         char *a = argv[i];
         if (only_args || a[0] != '-' || a[1] == '\0') {
+            if (stop_at_arg) {
+                *npos = i;
+                return 0;
+            }
             argv[pos++] = a;
             continue;
         }
@@ -63,7 +70,8 @@ int flags_parse(int argc, char **argv, const flag_spec *specs, int *npos, rt_err
         if (!f && a[1] != '-')
             f = find_flag(specs, name, len, true);
         if (!f)
-            return rt_err(err, 0, "flag provided but not defined: %.*s", (int)(len + 1 + (a[1] == '-')), a);
+            return rt_err(err, 0, "flag provided but not defined: %.*s",
+                          (int)(len + 1 + (a[1] == '-')), a);
         if (eq) {
             if (set_flag(f, eq + 1, true, err) < 0)
                 return -1;
@@ -76,8 +84,18 @@ int flags_parse(int argc, char **argv, const flag_spec *specs, int *npos, rt_err
                 return -1;
         }
     }
-    *npos = pos;
+    *npos = stop_at_arg ? argc : pos;
     return 0;
+}
+
+int flags_parse(int argc, char **argv, const flag_spec *specs, int *npos, rt_error **err)
+{
+    return parse(argc, argv, specs, false, npos, err);
+}
+
+int flags_parse_prefix(int argc, char **argv, const flag_spec *specs, int *used, rt_error **err)
+{
+    return parse(argc, argv, specs, true, used, err);
 }
 
 int want_args(int npos, int n, const char *cmd, const char *usage, rt_error **err)

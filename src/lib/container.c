@@ -117,7 +117,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
 {
     *b = (building){.rootfd = -1, .dirfd = -1};
     cleanup_bundle loaded_bundle lb = {0};
-    if (bundle_load(o->bundle, &lb, err) < 0 || config_validate(&lb, o, err) < 0)
+    if (state_valid_id(o->id, err) < 0 || bundle_load(o->bundle, &lb, err) < 0 || config_validate(&lb, o, err) < 0)
         return -1;
     ns_plan ns;
     if (ns_plan_make(lb.cfg, &ns, err) < 0)
@@ -134,7 +134,8 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         goto out;
     if (write_file_atomic(b->dirfd, CONFIG_COPY, lb.data, lb.len, 0600, err) < 0)
         goto out;
-    if (mkfifoat(b->dirfd, EXEC_FIFO, 0622) < 0) {
+    /* 0622 whatever our umask: the init opens it after becoming the user. */
+    if (mkfifoat(b->dirfd, EXEC_FIFO, 0622) < 0 || fchmodat(b->dirfd, EXEC_FIFO, 0622, 0) < 0) {
         rt_err(err, errno, "create exec.fifo");
         goto out;
     }
@@ -213,6 +214,40 @@ int container_create(const create_opts *o, rt_error **err)
     return 0;
 }
 
+/* An existing container: its root and state directory (locked exclusively
+ * when asked) and its state.  Undone by opened_close(). */
+typedef struct opened {
+    int rootfd;
+    int dirfd;
+    rt_state *st;
+} opened;
+
+static void opened_close(opened *c)
+{
+    if (c->dirfd >= 0)
+        close(c->dirfd);
+    if (c->rootfd >= 0)
+        close(c->rootfd);
+    state_free(c->st);
+}
+#define cleanup_opened __attribute__((cleanup(opened_close)))
+
+static int container_open(const char *root, const char *id, bool lock, opened *c, rt_error **err)
+{
+    *c = (opened){.rootfd = -1, .dirfd = -1};
+    if (state_valid_id(id, err) < 0)
+        return -1;
+    c->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (c->rootfd < 0) {
+        if (errno == ENOENT)
+            return rt_err(err, 0, "container %s does not exist", id);
+        return rt_err(err, errno, "open root %s", root);
+    }
+    if ((c->dirfd = state_dir_open(c->rootfd, id, lock, err)) < 0)
+        return -1;
+    return state_read(c->dirfd, &c->st, err);
+}
+
 /* Release the init blocked on exec.fifo.  The caller holds the lock. */
 static int release_init(int dirfd, const rt_state *st, rt_error **err)
 {
@@ -243,32 +278,22 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
     return 0;
 }
 
-static int start_locked(int dirfd, rt_error **err)
+static int start_opened(const opened *c, rt_error **err)
 {
-    rt_state *st = NULL;
-    if (state_read(dirfd, &st, err) < 0)
-        return -1;
-    const char *status = state_status(dirfd, st);
-    int r;
+    const char *status = state_status(c->dirfd, c->st);
     if (!strcmp(status, "created"))
-        r = release_init(dirfd, st, err);
-    else if (!strcmp(status, "stopped"))
-        r = rt_err(err, 0, "cannot start a container that has stopped");
-    else
-        r = rt_err(err, 0, "cannot start an already %s container", status);
-    state_free(st);
-    return r;
+        return release_init(c->dirfd, c->st, err);
+    if (!strcmp(status, "stopped"))
+        return rt_err(err, 0, "cannot start a container that has stopped");
+    return rt_err(err, 0, "cannot start an already %s container", status);
 }
 
 int container_start(const char *root, const char *id, rt_error **err)
 {
-    cleanup_close int rootfd = state_root_open(root, false, err);
-    if (rootfd < 0)
-        return rt_err_wrap(err, "container %s does not exist", id);
-    cleanup_close int dirfd = state_dir_open(rootfd, id, true, err);
-    if (dirfd < 0)
+    cleanup_opened opened c;
+    if (container_open(root, id, true, &c, err) < 0)
         return -1;
-    return start_locked(dirfd, err);
+    return start_opened(&c, err);
 }
 
 /* Foreground `run`: forward signals to the init and wait for it. */
@@ -321,7 +346,8 @@ int container_run(const create_opts *o, const run_opts *r, int *status, rt_error
     building b;
     if (create_core(o, &b, err) < 0)
         return -1;
-    if (write_pid_file(o->pid_file, b.pid, err) < 0 || start_locked(b.dirfd, err) < 0) {
+    opened c = {.rootfd = b.rootfd, .dirfd = b.dirfd, .st = b.st};
+    if (write_pid_file(o->pid_file, b.pid, err) < 0 || start_opened(&c, err) < 0) {
         building_undo(&b, o->id);
         return -1;
     }
@@ -339,64 +365,51 @@ int container_run(const create_opts *o, const run_opts *r, int *status, rt_error
 
 int container_kill(const char *root, const char *id, int sig, bool all, rt_error **err)
 {
-    cleanup_close int rootfd = state_root_open(root, false, err);
-    if (rootfd < 0)
-        return rt_err_wrap(err, "container %s does not exist", id);
-    cleanup_close int dirfd = state_dir_open(rootfd, id, false, err);
-    if (dirfd < 0)
+    cleanup_opened opened c;
+    if (container_open(root, id, false, &c, err) < 0)
         return -1;
-    rt_state *st = NULL;
-    if (state_read(dirfd, &st, err) < 0)
-        return -1;
-    int r = 0;
-    cleanup_close int pidfd = state_init_pidfd(st);
+    cleanup_close int pidfd = state_init_pidfd(c.st);
     if (pidfd < 0)
-        r = rt_err(err, 0, "container not running");
-    else if (all)
-        r = cgroup_signal_all(st, sig, err);
-    else if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-        r = rt_err(err, errno, "kill container init");
-    state_free(st);
-    return r;
+        return rt_err(err, 0, "container not running");
+    if (all)
+        return cgroup_signal_all(c.st, sig, err);
+    if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+        return rt_err(err, errno, "kill container init");
+    return 0;
 }
 
 /* Stop whatever runs and remove cgroup and state directory. */
-static int destroy(int rootfd, int dirfd, const rt_state *st, rt_error **err)
+static int destroy(const opened *c, rt_error **err)
 {
-    cleanup_close int pidfd = state_init_pidfd(st);
+    cleanup_close int pidfd = state_init_pidfd(c->st);
     if (pidfd >= 0) {
-        cgroup_signal_all(st, SIGKILL, NULL);
+        cgroup_signal_all(c->st, SIGKILL, NULL);
         syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
         if (pidfd_wait_exit(pidfd, 10000) < 0)
             return rt_err(err, errno, "wait for container init to exit");
     }
-    if (cgroup_destroy(st, err) < 0)
+    if (cgroup_destroy(c->st, err) < 0)
         return -1;
-    (void)dirfd;
-    if (state_dir_remove(rootfd, st->id) < 0)
+    if (state_dir_remove(c->rootfd, c->st->id) < 0)
         return rt_err(err, errno, "remove state directory");
     return 0;
 }
 
 int container_delete(const char *root, const char *id, bool force, rt_error **err)
 {
-    cleanup_close int rootfd = state_root_open(root, false, err);
-    if (rootfd < 0)
-        return rt_err_wrap(err, "container %s does not exist", id);
-    cleanup_close int dirfd = state_dir_open(rootfd, id, true, err);
-    if (dirfd < 0)
-        return -1;
-    rt_state *st = NULL;
-    if (state_read(dirfd, &st, err) < 0)
-        return -1;
-    const char *status = state_status(dirfd, st);
-    int r;
+    cleanup_opened opened c;
+    if (container_open(root, id, true, &c, err) < 0) {
+        if (!force || state_valid_id(id, NULL) < 0 || c.dirfd >= 0)
+            return -1;
+        /* As runc: --force on a container that is not there is no error. */
+        rt_error_free(*err);
+        *err = NULL;
+        return 0;
+    }
+    const char *status = state_status(c.dirfd, c.st);
     if (!force && (!strcmp(status, "running") || !strcmp(status, "paused")))
-        r = rt_err(err, 0, "cannot delete container %s that is not stopped: %s", id, status);
-    else
-        r = destroy(rootfd, dirfd, st, err);
-    state_free(st);
-    return r;
+        return rt_err(err, 0, "cannot delete container %s that is not stopped: %s", id, status);
+    return destroy(&c, err);
 }
 
 static void to_oci_state(int dirfd, const rt_state *st, oci_state *o)
@@ -416,19 +429,12 @@ static void to_oci_state(int dirfd, const rt_state *st, oci_state *o)
 
 int container_state_json(const char *root, const char *id, char **json, rt_error **err)
 {
-    cleanup_close int rootfd = state_root_open(root, false, err);
-    if (rootfd < 0)
-        return rt_err_wrap(err, "container %s does not exist", id);
-    cleanup_close int dirfd = state_dir_open(rootfd, id, false, err);
-    if (dirfd < 0)
-        return -1;
-    rt_state *st = NULL;
-    if (state_read(dirfd, &st, err) < 0)
+    cleanup_opened opened c;
+    if (container_open(root, id, false, &c, err) < 0)
         return -1;
     oci_state o = {0};
-    to_oci_state(dirfd, st, &o);
+    to_oci_state(c.dirfd, c.st, &o);
     *json = oci_state_to_json(&o, true);
-    state_free(st);
     return 0;
 }
 

@@ -56,7 +56,7 @@ static int enter_cwd(const char *cwd, rt_error **err)
 }
 
 /* Everything up to the point where the process only has to execve. */
-static int init_setup(const init_args *a, char **exe, rt_error **err)
+static int init_setup(const init_args *a, char **exe, char ***envp, rt_error **err)
 {
     const oci_config *cfg = a->cfg;
     const oci_process *p = cfg->process;
@@ -85,6 +85,8 @@ static int init_setup(const init_args *a, char **exe, rt_error **err)
         return -1;
     if (process_apply_limits(p, err) < 0)
         return -1;
+    if (!(*envp = process_environment(p)))
+        return rt_err(err, ENOMEM, "environment");
     /* chdir as root first (the user may not search the path), and again as
      * the user below so a cwd the user cannot enter fails here. */
     if (enter_cwd(p->cwd, err) < 0 || process_apply_identity(p, userns, err) < 0 ||
@@ -133,7 +135,8 @@ void init_main(const init_args *a)
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     umask(0);
     cleanup_free char *exe = NULL;
-    if (init_setup(a, &exe, &err) < 0) {
+    char **envp = NULL;
+    if (init_setup(a, &exe, &envp, &err) < 0) {
         sync_send(a->sync_fd, SYNC_ERROR, err->msg, NULL);
         _exit(1);
     }
@@ -148,12 +151,9 @@ void init_main(const init_args *a)
     close_our_fds(a->preserve_fds);
     const oci_process *p = a->cfg->process;
     char **argv = calloc(p->args_len + 1, sizeof(char *));
-    char **envp = calloc(p->env_len + 1, sizeof(char *));
-    if (!argv || !envp)
+    if (!argv)
         _exit(1);
     memcpy(argv, p->args, p->args_len * sizeof(char *));
-    if (p->env_len)
-        memcpy(envp, p->env, p->env_len * sizeof(char *));
     execve(exe, argv, envp);
     fprintf(stderr, "rt: exec %s: %s\n", exe, strerror(errno));
     _exit(127);

@@ -228,3 +228,42 @@ int process_find_executable(const oci_process *p, char **path, rt_error **err)
     }
     return rt_err(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
 }
+
+/* HOME from the container's /etc/passwd for uid, "/" when none: what runc
+ * puts in the environment when the config does not set it. */
+static char *home_of(uid_t uid)
+{
+    cleanup_fclose FILE *f = fopen("/etc/passwd", "re");
+    char *line = NULL;
+    size_t cap = 0;
+    char *home = NULL;
+    while (f && !home && getline(&line, &cap, f) > 0) {
+        char *fields[7] = {0};
+        char *p = line;
+        int n = 0;
+        line[strcspn(line, "\n")] = '\0';
+        /* strsep keeps empty fields, unlike strtok. */
+        while (n < 7 && (fields[n] = strsep(&p, ":")))
+            n++;
+        char *end;
+        if (n >= 6 && *fields[2] && strtoul(fields[2], &end, 10) == uid && !*end && *fields[5])
+            home = xstrdup(fields[5]);
+    }
+    free(line);
+    return home ? home : xstrdup("/");
+}
+
+char **process_environment(const oci_process *p)
+{
+    bool has_home = env_get(p, "HOME") != NULL;
+    char **envp = calloc(p->env_len + 2, sizeof(char *));
+    if (!envp)
+        return NULL;
+    for (size_t i = 0; i < p->env_len; i++)
+        envp[i] = p->env[i];
+    if (!has_home) {
+        cleanup_free char *home = home_of(p->user && p->user->has_uid ? p->user->uid : 0);
+        envp[p->env_len] = xasprintf("HOME=%s", home);
+    }
+    return envp;
+}

@@ -18,4 +18,8 @@ int process_apply_identity(const oci_process *p, bool userns, rt_error **err);
 /* Find args[0] as execve(2) will need it, using PATH from the process env. */
 int process_find_executable(const oci_process *p, char **path, rt_error **err);
 
+/* The environment for execve: the config's, plus HOME when it has none
+ * (read from the container's /etc/passwd, so call it after pivot_root). */
+char **process_environment(const oci_process *p);
+
 #endif
