@@ -111,6 +111,77 @@ static int move_root_to(const char *rootfs, rt_error **err)
     return 0;
 }
 
+/* Masked and read-only paths are resolved inside the rootfs and mounted
+ * through the host's /proc (checked to be procfs) before pivot_root, so the
+ * container's own /proc, wherever a config puts it, is never trusted. */
+static int mask_path(int rootfd, const char *path, rt_error **err)
+{
+    cleanup_close int fd = path_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, NULL);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        return rt_err(err, errno, "maskedPaths: open %s", path);
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) < 0)
+        return rt_err(err, errno, "maskedPaths: stat %s", path);
+    char buf[32];
+    int r = S_ISDIR(sb.st_mode)
+                ? mount("tmpfs", path_fd(fd, buf), "tmpfs", MS_RDONLY, NULL)
+                : mount("/dev/null", path_fd(fd, buf), NULL, MS_BIND, NULL);
+    if (r < 0)
+        return rt_err(err, errno, "maskedPaths: mask %s", path);
+    return 0;
+}
+
+static int readonly_path(int rootfd, const char *path, rt_error **err)
+{
+    cleanup_close int fd = path_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, NULL);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        return rt_err(err, errno, "readonlyPaths: open %s", path);
+    }
+    char buf[32];
+    if (mount(path_fd(fd, buf), path_fd(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
+        return rt_err(err, errno, "readonlyPaths: bind %s", path);
+    close(fd);
+    if ((fd = path_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, err)) < 0)
+        return rt_err_wrap(err, "readonlyPaths");
+    if (remount_keep_locked(path_fd(fd, buf), MS_RDONLY, err) < 0)
+        return rt_err_wrap(err, "readonlyPaths");
+    return 0;
+}
+
+static int write_sysctl(const char *key, const char *value, rt_error **err)
+{
+    cleanup_free char *path = xasprintf("/proc/sys/%s", key);
+    for (char *p = path + 10; *p; p++)
+        if (*p == '.')
+            *p = '/';
+    cleanup_close int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || write_all(fd, value, strlen(value)) < 0)
+        return rt_err(err, errno, "linux.sysctl: set %s", key);
+    return 0;
+}
+
+/* sysctls are written through the host's /proc: the values a process sees
+ * there belong to its own (the container's new) namespaces. */
+static int restrict_paths(int rootfd, const oci_config *cfg, rt_error **err)
+{
+    const oci_linux *l = cfg->linux_;
+    for (size_t i = 0; l && i < l->sysctl.len; i++)
+        if (write_sysctl(l->sysctl.keys[i], l->sysctl.values[i], err) < 0)
+            return -1;
+    for (size_t i = 0; l && i < l->masked_paths_len; i++)
+        if (mask_path(rootfd, l->masked_paths[i], err) < 0)
+            return -1;
+    for (size_t i = 0; l && i < l->readonly_paths_len; i++)
+        if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)
+            return -1;
+    return 0;
+}
+
 int rootfs_setup(const oci_config *cfg, const char *rootfs, const rt_state *st,
                  const rootfs_opts *opts, rt_error **err)
 {
@@ -144,7 +215,7 @@ int rootfs_setup(const oci_config *cfg, const char *rootfs, const rt_state *st,
         if (mount_one(rootfd, m, st, opts->cgroupns, err) < 0)
             return -1;
     }
-    if (devices_setup(rootfd, cfg, opts->userns, err) < 0)
+    if (devices_setup(rootfd, cfg, opts->userns, err) < 0 || restrict_paths(rootfd, cfg, err) < 0)
         return -1;
     cleanup_close int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (newroot < 0)
@@ -159,70 +230,8 @@ int rootfs_setup(const oci_config *cfg, const char *rootfs, const rt_state *st,
     return 0;
 }
 
-static int mask_path(const char *path, rt_error **err)
-{
-    cleanup_close int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return 0;
-        return rt_err(err, errno, "maskedPaths: open %s", path);
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) < 0)
-        return rt_err(err, errno, "maskedPaths: stat %s", path);
-    char buf[32];
-    int r = S_ISDIR(sb.st_mode)
-                ? mount("tmpfs", path_fd(fd, buf), "tmpfs", MS_RDONLY, NULL)
-                : mount("/dev/null", path_fd(fd, buf), NULL, MS_BIND, NULL);
-    if (r < 0)
-        return rt_err(err, errno, "maskedPaths: mask %s", path);
-    return 0;
-}
-
-static int readonly_path(const char *path, rt_error **err)
-{
-    cleanup_close int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return 0;
-        return rt_err(err, errno, "readonlyPaths: open %s", path);
-    }
-    char buf[32];
-    if (mount(path_fd(fd, buf), path_fd(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
-        return rt_err(err, errno, "readonlyPaths: bind %s", path);
-    close(fd);
-    fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return rt_err(err, errno, "readonlyPaths: open %s", path);
-    if (remount_keep_locked(path_fd(fd, buf), MS_RDONLY, err) < 0)
-        return rt_err_wrap(err, "readonlyPaths");
-    return 0;
-}
-
-static int write_sysctl(const char *key, const char *value, rt_error **err)
-{
-    cleanup_free char *path = xasprintf("/proc/sys/%s", key);
-    for (char *p = path + 10; *p; p++)
-        if (*p == '.')
-            *p = '/';
-    cleanup_close int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || write_all(fd, value, strlen(value)) < 0)
-        return rt_err(err, errno, "linux.sysctl: set %s", key);
-    return 0;
-}
-
 int rootfs_finish(const oci_config *cfg, rt_error **err)
 {
-    const oci_linux *l = cfg->linux_;
-    for (size_t i = 0; l && i < l->sysctl.len; i++)
-        if (write_sysctl(l->sysctl.keys[i], l->sysctl.values[i], err) < 0)
-            return -1;
-    for (size_t i = 0; l && i < l->masked_paths_len; i++)
-        if (mask_path(l->masked_paths[i], err) < 0)
-            return -1;
-    for (size_t i = 0; l && i < l->readonly_paths_len; i++)
-        if (readonly_path(l->readonly_paths[i], err) < 0)
-            return -1;
     if (cfg->root->readonly && remount_keep_locked("/", MS_RDONLY, err) < 0)
         return rt_err_wrap(err, "root.readonly");
     return 0;
