@@ -17,6 +17,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "hooks.h"
 #include "init.h"
 #include "log.h"
 #include "namespaces.h"
@@ -90,6 +91,42 @@ static pid_t clone_init(const init_args *a, int parent_sync)
     return pid;
 }
 
+static void fill_oci_state(const rt_state *st, const char *status, oci_state *o)
+{
+    o->oci_version = (char *)OCI_VERSION;
+    o->id = st->id;
+    o->status = (char *)status;
+    o->pid = strcmp(status, "stopped") ? st->pid : 0;
+    o->bundle = st->bundle;
+    o->rootfs = st->rootfs;
+    o->created = st->created;
+    o->owner = st->owner;
+    o->annotations.keys = st->annotation_keys;
+    o->annotations.values = st->annotation_values;
+    o->annotations.len = st->annotations_len;
+}
+
+/* The state as hooks read it on stdin: compact JSON with the given status. */
+static char *hook_state(const rt_state *st, const char *status)
+{
+    oci_state o = {0};
+    fill_oci_state(st, status, &o);
+    return oci_state_to_json(&o, false);
+}
+
+/* prestart and createRuntime, in the runtime namespace, once the init has
+ * made its mounts; then the init gets the states for its own hooks. */
+static int runtime_hooks(const building *b, const oci_hooks *h, int sync_fd, rt_error **err)
+{
+    cleanup_free char *creating = hook_state(b->st, "creating");
+    cleanup_free char *created = hook_state(b->st, "created");
+    if (hooks_run(h->prestart, h->prestart_len, "prestart", creating, err) < 0 ||
+        hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime", creating, err) < 0)
+        return -1;
+    cleanup_free char *both = xasprintf("%s\n%s", creating, created);
+    return sync_send(sync_fd, SYNC_HOOKS_DONE, both, err);
+}
+
 /* Talk the init through its setup: maps, cgroup, go, and wait for ready. */
 static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns, int sync_fd,
                       rt_error **err)
@@ -98,18 +135,23 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns, i
         return -1;
     if (cgroup_enter(b->st, b->pid, err) < 0 || sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
-    enum sync_type t;
-    cleanup_free char *msg = NULL;
-    if (sync_recv(sync_fd, &t, &msg, err) < 0)
-        return -1;
-    if (t == SYNC_ERROR)
-        return rt_err(err, 0, "%s", msg ? msg : "container init failed");
-    if (t != SYNC_READY)
-        return rt_err(err, 0, "sync: unexpected message %d", t);
     b->st->pid = b->pid;
     if (proc_start_time(b->pid, &b->st->start_time, NULL) < 0)
         return rt_err(err, errno, "read start time of the init");
-    return 0;
+    for (;;) {
+        enum sync_type t;
+        cleanup_free char *msg = NULL;
+        if (sync_recv(sync_fd, &t, &msg, err) < 0)
+            return -1;
+        if (t == SYNC_READY)
+            return 0;
+        if (t == SYNC_ERROR)
+            return rt_err(err, 0, "%s", msg ? msg : "container init failed");
+        if (t != SYNC_HOOKS || !lb->cfg->hooks)
+            return rt_err(err, 0, "sync: unexpected message %d", t);
+        if (runtime_hooks(b, lb->cfg->hooks, sync_fd, err) < 0)
+            return -1;
+    }
 }
 
 /* create up to `created`: on failure everything done so far is undone. */
@@ -278,11 +320,13 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
     return 0;
 }
 
+static int poststart_hooks(const opened *c, rt_error **err);
+
 static int start_opened(const opened *c, rt_error **err)
 {
     const char *status = state_status(c->dirfd, c->st);
     if (!strcmp(status, "created"))
-        return release_init(c->dirfd, c->st, err);
+        return release_init(c->dirfd, c->st, err) < 0 ? -1 : poststart_hooks(c, err);
     if (!strcmp(status, "stopped"))
         return rt_err(err, 0, "cannot start a container that has stopped");
     return rt_err(err, 0, "cannot start an already %s container", status);
@@ -378,21 +422,71 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
     return 0;
 }
 
-/* Stop whatever runs and remove cgroup and state directory. */
+/* The config as create saw it, kept in the state directory (for the hooks
+ * of later commands). */
+static oci_config *config_copy(const opened *c)
+{
+    cleanup_free char *data = NULL;
+    size_t len;
+    oci_config *cfg = NULL;
+    char *msg = NULL;
+    if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, NULL) < 0 ||
+        oci_config_parse_data(data, len, &cfg, &msg) < 0) {
+        log_warn("cannot read the container's saved config.json%s%s", msg ? ": " : "",
+                 msg ? msg : "");
+        free(msg);
+        return NULL;
+    }
+    return cfg;
+}
+
+/* Stop whatever runs, remove cgroup and state directory, then poststop
+ * hooks, whose failure is only a warning (runtime.md). */
 static int destroy(const opened *c, rt_error **err)
 {
+    oci_config *cfg = config_copy(c);
+    int r = -1;
     cleanup_close int pidfd = state_init_pidfd(c->st);
     if (pidfd >= 0) {
         cgroup_signal_all(c->st, SIGKILL, NULL);
         syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-        if (pidfd_wait_exit(pidfd, 10000) < 0)
-            return rt_err(err, errno, "wait for container init to exit");
+        if (pidfd_wait_exit(pidfd, 10000) < 0) {
+            rt_err(err, errno, "wait for container init to exit");
+            goto out;
+        }
     }
     if (cgroup_destroy(c->st, err) < 0)
-        return -1;
-    if (state_dir_remove(c->rootfd, c->st->id) < 0)
-        return rt_err(err, errno, "remove state directory");
-    return 0;
+        goto out;
+    if (state_dir_remove(c->rootfd, c->st->id) < 0) {
+        rt_err(err, errno, "remove state directory");
+        goto out;
+    }
+    r = 0;
+    if (cfg && cfg->hooks && cfg->hooks->poststop_len) {
+        cleanup_error rt_error *herr = NULL;
+        cleanup_free char *json = hook_state(c->st, "stopped");
+        if (hooks_run(cfg->hooks->poststop, cfg->hooks->poststop_len, "poststop", json, &herr) < 0)
+            log_warn("%s", herr->msg);
+    }
+out:
+    oci_config_free(cfg);
+    return r;
+}
+
+/* poststart hooks; if one fails the container is stopped and destroyed
+ * (runtime-spec v1.3.0 lifecycle step 9) and start fails. */
+static int poststart_hooks(const opened *c, rt_error **err)
+{
+    oci_config *cfg = config_copy(c);
+    int r = 0;
+    if (cfg && cfg->hooks && cfg->hooks->poststart_len) {
+        cleanup_free char *json = hook_state(c->st, "running");
+        r = hooks_run(cfg->hooks->poststart, cfg->hooks->poststart_len, "poststart", json, err);
+        if (r < 0)
+            destroy(c, NULL);
+    }
+    oci_config_free(cfg);
+    return r;
 }
 
 int container_delete(const char *root, const char *id, bool force, rt_error **err)
@@ -414,17 +508,7 @@ int container_delete(const char *root, const char *id, bool force, rt_error **er
 
 static void to_oci_state(int dirfd, const rt_state *st, oci_state *o)
 {
-    o->oci_version = (char *)OCI_VERSION;
-    o->id = st->id;
-    o->status = (char *)state_status(dirfd, st);
-    o->pid = strcmp(o->status, "stopped") ? st->pid : 0;
-    o->bundle = st->bundle;
-    o->rootfs = st->rootfs;
-    o->created = st->created;
-    o->owner = st->owner;
-    o->annotations.keys = st->annotation_keys;
-    o->annotations.values = st->annotation_values;
-    o->annotations.len = st->annotations_len;
+    fill_oci_state(st, state_status(dirfd, st), o);
 }
 
 int container_state_json(const char *root, const char *id, char **json, rt_error **err)

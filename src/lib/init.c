@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "hooks.h"
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -55,8 +56,41 @@ static int enter_cwd(const char *cwd, rt_error **err)
     return 0;
 }
 
+/* What the init keeps from its setup for the moment after `start`. */
+typedef struct init_result {
+    char *exe;
+    char **envp;
+    char *created_json; /* state for the startContainer hooks */
+} init_result;
+
+static bool has_early_hooks(const oci_hooks *h)
+{
+    return h && (h->prestart_len || h->create_runtime_len || h->create_container_len ||
+                 h->start_container_len);
+}
+
+/* Mounts are done: the parent runs prestart and createRuntime hooks in the
+ * runtime namespace, then we run createContainer hooks in ours. */
+static int run_create_hooks(const init_args *a, init_result *res, rt_error **err)
+{
+    const oci_hooks *h = a->cfg->hooks;
+    if (!has_early_hooks(h))
+        return 0;
+    enum sync_type t;
+    cleanup_free char *states = NULL;
+    if (sync_send(a->sync_fd, SYNC_HOOKS, NULL, err) < 0 ||
+        sync_recv(a->sync_fd, &t, &states, err) < 0)
+        return -1;
+    char *nl = states ? strchr(states, '\n') : NULL;
+    if (t != SYNC_HOOKS_DONE || !nl)
+        return rt_err(err, 0, "sync: unexpected message %d", t);
+    *nl = '\0';
+    res->created_json = xstrdup(nl + 1);
+    return hooks_run(h->create_container, h->create_container_len, "createContainer", states, err);
+}
+
 /* Everything up to the point where the process only has to execve. */
-static int init_setup(const init_args *a, char **exe, char ***envp, rt_error **err)
+static int init_setup(const init_args *a, init_result *res, rt_error **err)
 {
     const oci_config *cfg = a->cfg;
     const oci_process *p = cfg->process;
@@ -80,19 +114,20 @@ static int init_setup(const init_args *a, char **exe, char ***envp, rt_error **e
         .cgroupns = ns_creates(a->ns, CLONE_NEWCGROUP),
         .netns = ns_creates(a->ns, CLONE_NEWNET),
     };
-    if (make_cwd(a->rootfs, p->cwd, err) < 0 || rootfs_setup(cfg, a->rootfs, a->st, &ro, err) < 0 ||
-        rootfs_finish(cfg, err) < 0)
+    if (make_cwd(a->rootfs, p->cwd, err) < 0 ||
+        rootfs_prepare(cfg, a->rootfs, a->st, &ro, err) < 0 ||
+        run_create_hooks(a, res, err) < 0 || rootfs_enter(cfg, a->rootfs, &ro, err) < 0)
         return -1;
     if (process_apply_limits(p, err) < 0)
         return -1;
-    if (!(*envp = process_environment(p)))
+    if (!(res->envp = process_environment(p)))
         return rt_err(err, ENOMEM, "environment");
     /* chdir as root first (the user may not search the path), and again as
      * the user below so a cwd the user cannot enter fails here. */
     if (enter_cwd(p->cwd, err) < 0 || process_apply_identity(p, userns, err) < 0 ||
         enter_cwd(p->cwd, err) < 0)
         return -1;
-    if (process_find_executable(p, exe, err) < 0)
+    if (process_find_executable(p, &res->exe, err) < 0)
         return -1;
     umask(p->user && p->user->has_umask ? p->user->umask : 022);
     return 0;
@@ -134,9 +169,8 @@ void init_main(const init_args *a)
     /* Die with rt if it dies before the container is created. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     umask(0);
-    cleanup_free char *exe = NULL;
-    char **envp = NULL;
-    if (init_setup(a, &exe, &envp, &err) < 0) {
+    init_result res = {0};
+    if (init_setup(a, &res, &err) < 0) {
         sync_send(a->sync_fd, SYNC_ERROR, err->msg, NULL);
         _exit(1);
     }
@@ -144,7 +178,10 @@ void init_main(const init_args *a)
     if (sync_send(a->sync_fd, SYNC_READY, NULL, &err) < 0)
         _exit(1);
     close(a->sync_fd);
-    if (wait_for_start(a->state_dirfd, &err) < 0) {
+    const oci_hooks *h = a->cfg->hooks;
+    if (wait_for_start(a->state_dirfd, &err) < 0 ||
+        (h && hooks_run(h->start_container, h->start_container_len, "startContainer",
+                        res.created_json, &err) < 0)) {
         fprintf(stderr, "rt: %s\n", err->msg);
         _exit(1);
     }
@@ -154,7 +191,7 @@ void init_main(const init_args *a)
     if (!argv)
         _exit(1);
     memcpy(argv, p->args, p->args_len * sizeof(char *));
-    execve(exe, argv, envp);
-    fprintf(stderr, "rt: exec %s: %s\n", exe, strerror(errno));
+    execve(res.exe, argv, res.envp);
+    fprintf(stderr, "rt: exec %s: %s\n", res.exe, strerror(errno));
     _exit(127);
 }

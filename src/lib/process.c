@@ -45,13 +45,13 @@ static int cap_number(const char *name)
     return v;
 }
 
-static int check_caps(char **names, size_t n, const char *set, rt_error **err)
+/* config.md (since v1.1): an unknown capability is logged and skipped. */
+static void check_caps(char **names, size_t n, const char *set)
 {
     for (size_t i = 0; i < n; i++)
         if (cap_number(names[i]) < 0)
-            return rt_err(err, 0, "process.capabilities.%s: unknown capability \"%s\"", set,
-                          names[i]);
-    return 0;
+            log_warn("process.capabilities.%s: unknown capability \"%s\" is ignored", set,
+                     names[i]);
 }
 
 int process_validate(const oci_process *p, rt_error **err)
@@ -68,12 +68,13 @@ int process_validate(const oci_process *p, rt_error **err)
             return rt_err(err, 0, "process.rlimits[%zu]: soft limit is above the hard limit", i);
     }
     const oci_capabilities *c = p->capabilities;
-    if (c && (check_caps(c->bounding, c->bounding_len, "bounding", err) < 0 ||
-              check_caps(c->effective, c->effective_len, "effective", err) < 0 ||
-              check_caps(c->inheritable, c->inheritable_len, "inheritable", err) < 0 ||
-              check_caps(c->permitted, c->permitted_len, "permitted", err) < 0 ||
-              check_caps(c->ambient, c->ambient_len, "ambient", err) < 0))
-        return -1;
+    if (c) {
+        check_caps(c->bounding, c->bounding_len, "bounding");
+        check_caps(c->effective, c->effective_len, "effective");
+        check_caps(c->inheritable, c->inheritable_len, "inheritable");
+        check_caps(c->permitted, c->permitted_len, "permitted");
+        check_caps(c->ambient, c->ambient_len, "ambient");
+    }
     if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
         return rt_err(err, 0, "process.oomScoreAdj: must be between -1000 and 1000");
     return 0;
@@ -147,7 +148,7 @@ static int set_caps(const oci_capabilities *c, int last, rt_error **err)
         return rt_err(err, errno, "clear ambient capabilities");
     for (size_t i = 0; i < c->ambient_len; i++) {
         int cap = cap_number(c->ambient[i]);
-        if (cap > last)
+        if (cap < 0 || cap > last)
             continue;
         /* As runc: an ambient capability outside permitted/inheritable is
          * refused by the kernel; warn and go on. */

@@ -182,8 +182,8 @@ static int restrict_paths(int rootfd, const oci_config *cfg, rt_error **err)
     return 0;
 }
 
-int rootfs_setup(const oci_config *cfg, const char *rootfs, const rt_state *st,
-                 const rootfs_opts *opts, rt_error **err)
+int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st,
+                   const rootfs_opts *opts, rt_error **err)
 {
     /* Nothing we mount may propagate back to the host. */
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
@@ -217,6 +217,12 @@ int rootfs_setup(const oci_config *cfg, const char *rootfs, const rt_state *st,
     }
     if (devices_setup(rootfd, cfg, opts->userns, err) < 0 || restrict_paths(rootfd, cfg, err) < 0)
         return -1;
+    return 0;
+}
+
+int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *opts,
+                 rt_error **err)
+{
     cleanup_close int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (newroot < 0)
         return rt_err(err, errno, "open rootfs %s", rootfs);
@@ -227,11 +233,6 @@ int rootfs_setup(const oci_config *cfg, const char *rootfs, const rt_state *st,
     if (l && l->rootfs_propagation && propagation_flag(l->rootfs_propagation, &flag) == 0 &&
         mount(NULL, "/", NULL, flag, NULL) < 0)
         return rt_err(err, errno, "set rootfs propagation %s", l->rootfs_propagation);
-    return 0;
-}
-
-int rootfs_finish(const oci_config *cfg, rt_error **err)
-{
     if (cfg->root->readonly && remount_keep_locked("/", MS_RDONLY, err) < 0)
         return rt_err_wrap(err, "root.readonly");
     return 0;

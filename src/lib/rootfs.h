@@ -17,10 +17,13 @@ typedef struct rootfs_opts {
 
 /* Validate everything about the filesystem the config asks for. */
 int rootfs_validate(const oci_config *cfg, const char *rootfs, rt_error **err);
-/* In the init, in its new mount namespace: mounts, devices, pivot_root. */
-int rootfs_setup(const oci_config *cfg, const char *rootfs, const rt_state *st,
-                 const rootfs_opts *opts, rt_error **err);
-/* After pivot_root: masked and read-only paths, sysctls, read-only root. */
-int rootfs_finish(const oci_config *cfg, rt_error **err);
+/* In the init, in its new mount namespace: mounts, devices, sysctls, masked
+ * and read-only paths, all inside the rootfs (createContainer hooks run
+ * after this, still seeing the host's filesystem). */
+int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st,
+                   const rootfs_opts *opts, rt_error **err);
+/* pivot_root (or move + chroot), rootfsPropagation, root.readonly. */
+int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *opts,
+                 rt_error **err);
 
 #endif

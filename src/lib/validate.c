@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "hooks.h"
 #include "namespaces.h"
 #include "process.h"
 #include "rootfs.h"
@@ -72,8 +73,6 @@ static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_err
         return unsupported(err, "process.ioPriority");
     if (p->exec_cpu_affinity)
         return unsupported(err, "process.execCPUAffinity");
-    if (cfg->hooks)
-        return unsupported(err, "hooks");
     if (!l)
         return 0;
     if (l->seccomp)
@@ -104,7 +103,8 @@ int config_validate(const loaded_bundle *lb, const create_opts *o, rt_error **er
             mountns = true;
     if (!mountns)
         return rt_err(err, 0, "config.json: linux.namespaces: a mount namespace is required");
-    if (process_validate(cfg->process, err) < 0 || cgroup_check_resources(cfg, err) < 0 ||
+    if (process_validate(cfg->process, err) < 0 || hooks_validate(cfg->hooks, err) < 0 ||
+        cgroup_check_resources(cfg, err) < 0 ||
         rootfs_validate(cfg, lb->rootfs, err) < 0)
         return rt_err_wrap(err, "config.json");
     return 0;

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "hooks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "util/util.h"
+
+static int validate_list(const oci_hook *h, size_t n, const char *phase, rt_error **err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!h[i].path || h[i].path[0] != '/')
+            return rt_err(err, 0, "hooks.%s[%zu].path: must be an absolute path", phase, i);
+    return 0;
+}
+
+int hooks_validate(const oci_hooks *h, rt_error **err)
+{
+    if (!h)
+        return 0;
+    if (validate_list(h->prestart, h->prestart_len, "prestart", err) < 0 ||
+        validate_list(h->create_runtime, h->create_runtime_len, "createRuntime", err) < 0 ||
+        validate_list(h->create_container, h->create_container_len, "createContainer", err) < 0 ||
+        validate_list(h->start_container, h->start_container_len, "startContainer", err) < 0 ||
+        validate_list(h->poststart, h->poststart_len, "poststart", err) < 0 ||
+        validate_list(h->poststop, h->poststop_len, "poststop", err) < 0)
+        return -1;
+    return 0;
+}
+
+static char **null_terminated(char **v, size_t n, const char *first)
+{
+    char **out = calloc(n + 2, sizeof(char *));
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    if (!n && first)
+        out[k++] = (char *)first;
+    for (size_t i = 0; i < n; i++)
+        out[k++] = v[i];
+    return out;
+}
+
+/* The hook's child: stdin from the pipe, then execve. */
+static void hook_child(const oci_hook *h, int in)
+{
+    if (dup2(in, 0) < 0)
+        _exit(127);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    char **argv = null_terminated(h->args, h->args_len, h->path);
+    char **envp = null_terminated(h->env, h->env_len, NULL);
+    if (argv && envp)
+        execve(h->path, argv, envp);
+    _exit(127);
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for the hook, killing it at the deadline; returns its wait status or
+ * -1 with ETIMEDOUT. */
+static int hook_wait(pid_t pid, int timeout_s)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    long deadline = timeout_s > 0 ? now_ms() + timeout_s * 1000L : -1;
+    bool timed_out = false;
+    if (pidfd >= 0) {
+        for (;;) {
+            long left = deadline < 0 ? -1 : deadline - now_ms();
+            struct pollfd p = {.fd = pidfd, .events = POLLIN};
+            int r = poll(&p, 1, deadline < 0 ? -1 : (int)(left > 0 ? left : 0));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r == 0) {
+                timed_out = true;
+                kill(pid, SIGKILL);
+            }
+            break;
+        }
+        close(pidfd);
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    if (timed_out) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    return ws;
+}
+
+static int hook_run(const oci_hook *h, const char *phase, size_t idx, const char *state_json,
+                    rt_error **err)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return rt_err(err, errno, "hooks.%s[%zu]: pipe", phase, idx);
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(p[0]);
+        close(p[1]);
+        return rt_err(err, e, "hooks.%s[%zu]: fork", phase, idx);
+    }
+    if (pid == 0) {
+        close(p[1]);
+        hook_child(h, p[0]);
+    }
+    close(p[0]);
+    /* A hook that does not read its stdin must not block us: ignore EPIPE. */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+    sigaction(SIGPIPE, &ign, &old);
+    write_all(p[1], state_json, strlen(state_json));
+    close(p[1]);
+    sigaction(SIGPIPE, &old, NULL);
+    int ws = hook_wait(pid, h->has_timeout ? h->timeout : 0);
+    if (ws < 0 && errno == ETIMEDOUT)
+        return rt_err(err, 0, "hooks.%s[%zu] %s: timed out after %d s", phase, idx, h->path,
+                      h->timeout);
+    if (ws < 0)
+        return rt_err(err, errno, "hooks.%s[%zu] %s: wait", phase, idx, h->path);
+    if (WIFSIGNALED(ws))
+        return rt_err(err, 0, "hooks.%s[%zu] %s: killed by signal %d", phase, idx, h->path,
+                      WTERMSIG(ws));
+    if (WEXITSTATUS(ws) == 127)
+        return rt_err(err, 0, "hooks.%s[%zu] %s: could not be executed (or exited with 127)",
+                      phase, idx, h->path);
+    if (WEXITSTATUS(ws))
+        return rt_err(err, 0, "hooks.%s[%zu] %s: exited with status %d", phase, idx, h->path,
+                      WEXITSTATUS(ws));
+    return 0;
+}
+
+int hooks_run(const oci_hook *hooks, size_t n, const char *phase, const char *state_json,
+              rt_error **err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (hook_run(&hooks[i], phase, i, state_json, err) < 0)
+            return -1;
+    return 0;
+}
