@@ -34,7 +34,9 @@ static const char *const capabilities[] = {
     "CAP_CHECKPOINT_RESTORE",
 };
 
-static const char *const no_hooks[] = {NULL};
+static const char *const hooks[] = {
+    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+};
 
 int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
 {
@@ -60,7 +62,7 @@ int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
     const oci_features f = {
         .oci_version_min = "1.0.0",
         .oci_version_max = OCI_VERSION,
-        .hooks = {.items = no_hooks, .len = 0}, /* hooks come with the config-surface work */
+        .hooks = LIST(hooks),
         .mount_options = LIST(mount_options),
         .linux_ = &lnx,
         .annotations = &annotations,

@@ -293,12 +293,13 @@ static int container_open(const char *root, const char *id, bool lock, opened *c
 /* Release the init blocked on exec.fifo.  The caller holds the lock. */
 static int release_init(int dirfd, const rt_state *st, rt_error **err)
 {
-    cleanup_close int fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fifo < 0)
-        return rt_err(err, errno, "open exec.fifo");
+    /* The pidfd first: once the fifo is open the init may exec and exit. */
     cleanup_close int pidfd = state_init_pidfd(st);
     if (pidfd < 0)
         return rt_err(err, 0, "cannot start a container that has stopped");
+    cleanup_close int fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fifo < 0)
+        return rt_err(err, errno, "open exec.fifo");
     struct pollfd p[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
     for (;;) {
         if (poll(p, 2, -1) < 0) {
