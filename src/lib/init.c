@@ -104,6 +104,10 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
     bool userns = ns_creates(a->ns, CLONE_NEWUSER);
     if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         return rt_err(err, errno, "become root in the user namespace");
+    /* The uid change made us non-dumpable, and our /proc files root-owned
+     * on the host: root of the container could not write them. */
+    if (userns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        return rt_err(err, errno, "prctl PR_SET_DUMPABLE");
     if (ns_enter(cfg, a->ns, err) < 0 || set_names(cfg, a->ns, err) < 0)
         return -1;
     if (!a->no_new_keyring && join_session_keyring(a->st->id, err) < 0)
