@@ -80,15 +80,50 @@ static int fill_state(rt_state *st, const create_opts *o, const loaded_bundle *l
 }
 
 /* Clone the init into its namespaces; the child never returns. */
-static pid_t clone_init(const init_args *a, int parent_sync)
+static pid_t clone_init_here(const init_args *a, int parent_sync, unsigned long extra)
 {
-    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(a->ns->clone_flags | SIGCHLD), NULL, NULL,
-                               NULL, NULL);
+    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(a->ns->clone_flags | SIGCHLD) | extra,
+                               NULL, NULL, NULL, NULL);
     if (pid == 0) {
         close(parent_sync);
         init_main(a);
     }
     return pid;
+}
+
+/* With a user, pid or time namespace joined by path, a helper process
+ * enters them and clones the init as our child (CLONE_PARENT); the helper
+ * hands back the pid, or -errno, and exits. */
+static pid_t clone_init(const init_args *a, int parent_sync)
+{
+    if (!a->ns->join_early)
+        return clone_init_here(a, parent_sync, 0);
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    pid_t helper = fork();
+    if (helper == 0) {
+        int32_t r = ns_join_early(a->ns) < 0 ? -errno : 0;
+        if (r == 0) {
+            pid_t pid = clone_init_here(a, parent_sync, CLONE_PARENT);
+            r = pid < 0 ? -errno : pid;
+        }
+        write_all(p[1], &r, sizeof(r));
+        _exit(0);
+    }
+    close(p[1]);
+    int32_t r = -EPIPE;
+    if (helper > 0 && read(p[0], &r, sizeof(r)) != sizeof(r))
+        r = -EPIPE;
+    close(p[0]);
+    if (helper < 0)
+        return -1;
+    waitpid(helper, NULL, 0);
+    if (r < 0) {
+        errno = -r;
+        return -1;
+    }
+    return r;
 }
 
 static void fill_oci_state(const rt_state *st, const char *status, oci_state *o)

@@ -46,6 +46,19 @@ bool ns_creates(const ns_plan *plan, int flag)
     return (plan->clone_flags & flag) != 0;
 }
 
+static bool is_early(int flag)
+{
+    return flag == CLONE_NEWUSER || flag == CLONE_NEWPID || flag == CLONE_NEWTIME;
+}
+
+bool ns_joins(const ns_plan *plan, int flag)
+{
+    for (size_t i = 0; i < plan->join_len; i++)
+        if (plan->join_types[i] == flag)
+            return true;
+    return false;
+}
+
 void ns_plan_close(ns_plan *plan)
 {
     for (size_t i = 0; i < plan->join_len; i++)
@@ -55,11 +68,6 @@ void ns_plan_close(ns_plan *plan)
 
 static int plan_join(ns_plan *plan, size_t idx, const char *path, int flag, rt_error **err)
 {
-    /* Joining a pid, user or time namespace needs the init to be forked
-     * again after setns(); that comes with the config-surface work. */
-    if (flag == CLONE_NEWPID || flag == CLONE_NEWUSER || flag == CLONE_NEWTIME)
-        return rt_err(err, 0, "linux.namespaces[%zu].path: joining a %s namespace is not supported yet",
-                      idx, flag == CLONE_NEWPID ? "pid" : flag == CLONE_NEWUSER ? "user" : "time");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return rt_err(err, errno, "linux.namespaces[%zu].path: open %s", idx, path);
@@ -71,6 +79,8 @@ static int plan_join(ns_plan *plan, size_t idx, const char *path, int flag, rt_e
     }
     plan->join_fds[plan->join_len] = fd;
     plan->join_types[plan->join_len++] = flag;
+    if (is_early(flag))
+        plan->join_early = true;
     return 0;
 }
 
@@ -105,7 +115,7 @@ int ns_plan_make(const oci_config *cfg, ns_plan *plan, rt_error **err)
     }
     const oci_linux *l = cfg->linux_;
     bool maps = l && (l->uid_mappings_len || l->gid_mappings_len);
-    if (maps && !(plan->clone_flags & CLONE_NEWUSER)) {
+    if (maps && !(plan->clone_flags & CLONE_NEWUSER) && !ns_joins(plan, CLONE_NEWUSER)) {
         ns_plan_close(plan);
         return rt_err(err, 0, "linux.uidMappings: user namespace mappings need a new user namespace");
     }
@@ -159,11 +169,25 @@ static int write_time_offsets(const oci_config *cfg, rt_error **err)
     return 0;
 }
 
+int ns_join_early(const ns_plan *plan)
+{
+    /* The user namespace first: the others are then joined with its rights. */
+    static const int order[] = {CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWTIME};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < plan->join_len; i++)
+            if (plan->join_types[i] == order[k] && setns(plan->join_fds[i], order[k]) < 0)
+                return -1;
+    return 0;
+}
+
 int ns_enter(const oci_config *cfg, const ns_plan *plan, rt_error **err)
 {
-    for (size_t i = 0; i < plan->join_len; i++)
+    for (size_t i = 0; i < plan->join_len; i++) {
+        if (is_early(plan->join_types[i]))
+            continue;
         if (setns(plan->join_fds[i], plan->join_types[i]) < 0)
             return rt_err(err, errno, "setns");
+    }
     if (plan->new_time) {
         /* The init itself moves into the new time namespace at execve(). */
         if (unshare(CLONE_NEWTIME) < 0)

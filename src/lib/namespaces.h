@@ -16,16 +16,22 @@ typedef struct ns_plan {
     int join_fds[8];    /* namespaces joined by path, opened by the parent */
     int join_types[8];
     size_t join_len;
+    bool join_early;    /* a user, pid or time namespace is joined: see ns_join_early() */
 } ns_plan;
 
 int ns_plan_make(const oci_config *cfg, ns_plan *plan, rt_error **err);
 void ns_plan_close(ns_plan *plan);
 bool ns_has(const oci_config *cfg, const char *type); /* created or joined */
 bool ns_creates(const ns_plan *plan, int flag);
+bool ns_joins(const ns_plan *plan, int flag);
 
 /* Parent: write uid_map/gid_map of the init. */
 int ns_write_id_maps(pid_t pid, const oci_config *cfg, rt_error **err);
-/* Init: setns() into the joined namespaces, set up the time namespace. */
+/* Joined user, pid and time namespaces must be entered before the init is
+ * cloned (pid and time apply to children; the others must be owned by the
+ * joined user namespace): done by a short-lived helper process. */
+int ns_join_early(const ns_plan *plan);
+/* Init: setns() into the other joined namespaces, set up a new time namespace. */
 int ns_enter(const oci_config *cfg, const ns_plan *plan, rt_error **err);
 
 #endif
