@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
+#include <net/if.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "util/util.h"
 
@@ -43,6 +45,8 @@ bool ns_creates(const ns_plan *plan, int flag)
 {
     if (flag == CLONE_NEWTIME)
         return plan->new_time;
+    if (flag == CLONE_NEWCGROUP)
+        return plan->new_cgroup;
     return (plan->clone_flags & flag) != 0;
 }
 
@@ -109,6 +113,8 @@ int ns_plan_make(const oci_config *cfg, ns_plan *plan, rt_error **err)
             }
         } else if (flag == CLONE_NEWTIME) {
             plan->new_time = true;
+        } else if (flag == CLONE_NEWCGROUP) {
+            plan->new_cgroup = true;
         } else {
             plan->clone_flags |= flag;
         }
@@ -180,14 +186,32 @@ int ns_join_early(const ns_plan *plan)
     return 0;
 }
 
+/* A new network namespace gets its loopback interface up, as with runc. */
+static int loopback_up(rt_error **err)
+{
+    cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr = {0};
+    strcpy(ifr.ifr_name, "lo");
+    if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+        return rt_err(err, errno, "loopback interface");
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+        return rt_err(err, errno, "bring loopback interface up");
+    return 0;
+}
+
 int ns_enter(const oci_config *cfg, const ns_plan *plan, rt_error **err)
 {
+    if ((plan->clone_flags & CLONE_NEWNET) && loopback_up(err) < 0)
+        return -1;
     for (size_t i = 0; i < plan->join_len; i++) {
         if (is_early(plan->join_types[i]))
             continue;
         if (setns(plan->join_fds[i], plan->join_types[i]) < 0)
             return rt_err(err, errno, "setns");
     }
+    if (plan->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
+        return rt_err(err, errno, "unshare cgroup namespace");
     if (plan->new_time) {
         /* The init itself moves into the new time namespace at execve(). */
         if (unshare(CLONE_NEWTIME) < 0)

@@ -13,6 +13,8 @@
 typedef struct ns_plan {
     int clone_flags;    /* CLONE_NEW* created by clone() */
     bool new_time;      /* CLONE_NEWTIME: unshared by the init (its bit overlaps CSIGNAL) */
+    bool new_cgroup;    /* unshared by the init once it is in its cgroup, which the
+                           namespace then shows as its root */
     int join_fds[8];    /* namespaces joined by path, opened by the parent */
     int join_types[8];
     size_t join_len;

@@ -1,0 +1,178 @@
+#!/usr/bin/env bats
+# linux.namespaces: every kind created, joined by path, user namespace mappings, time
+# namespace offsets, and the errors (unknown type, duplicate, wrong kind of file).
+
+load helpers
+
+# ns_of PID KIND: the namespace identity of a process, as readlink shows it.
+ns_of() {
+    readlink "/proc/$1/ns/$2"
+}
+
+# searchable_for_others DIR: o+x on DIR and its parents, so that the root of a user
+# namespace (an unprivileged uid on the host) can reach a bundle under the test's tmpdir.
+searchable_for_others() {
+    local d
+    d="$(readlink -f "$1")"
+    while [[ "$d" != / ]]; do
+        chmod o+x "$d"
+        d="$(dirname "$d")"
+    done
+}
+
+# run_sleeper ID [BUNDLE]: a detached container that sleeps; echoes its pid.
+run_sleeper() {
+    local id=$1 bundle=${2:-$BUNDLE}
+    set_args_in "$bundle" sleep 1000
+    rtc run -d -b "$bundle" "$id"
+    assert_success
+    state_field "$id" .pid
+}
+
+@test "each namespace kind asked for is new, the others are the host's" {
+    cfg '.linux.namespaces += [{"type": "cgroup"}]'
+    local pid
+    pid="$(run_sleeper "$ID")"
+    local k
+    for k in pid net ipc uts mnt cgroup; do
+        [[ "$(ns_of "$pid" "$k")" != "$(ns_of $$ "$k")" ]] || fail "$k namespace is the host's"
+    done
+    for k in user time; do
+        assert_equal "$(ns_of "$pid" "$k")" "$(ns_of $$ "$k")"
+    done
+}
+
+@test "a cgroup namespace shows the container's cgroup as its root" {
+    cfg '.linux.namespaces += [{"type": "cgroup"}]'
+    in_container cat /proc/self/cgroup
+    assert_success
+    # every hierarchy's path is / inside its own cgroup namespace
+    if grep -v ':/$' <<<"$stdout"; then fail "a cgroup path is not /: $stdout"; fi
+}
+
+@test "a user namespace gets the uid and gid mappings of the config" {
+    cfg '.linux.namespaces += [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 1000}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 300000, "size": 2000}]
+        | .root.readonly = false'
+    chown -R 200000:300000 "$BUNDLE/rootfs"
+    searchable_for_others "$BUNDLE"
+    in_container sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; stat -c "%u %g" /dev/null'
+    assert_success
+    local want
+    want="$(printf '%10s %10s %10s\n%10s %10s %10s\n' 0 200000 1000 0 300000 2000)"
+    assert_equal "$(head -2 <<<"$stdout")" "$want"
+    assert_equal "$(sed -n 3,4p <<<"$stdout" | tr '\n' ' ')" "0 0 "
+    # /dev/null is the host's, bound in (mknod is not allowed in a user namespace): its
+    # owner (host root) is unmapped here
+    assert_equal "$(sed -n 5p <<<"$stdout")" "65534 65534"
+}
+
+@test "a time namespace applies the monotonic and boottime offsets" {
+    cfg '.linux.namespaces += [{"type": "time"}]
+        | .linux.timeOffsets = {"monotonic": {"secs": 7200, "nanosecs": 0},
+                                "boottime": {"secs": 864000, "nanosecs": 5}}'
+    in_container sh -c 'cat /proc/self/timens_offsets; cut -d. -f1 /proc/uptime'
+    assert_success
+    grep -qE '^monotonic +7200 +0$' <<<"$stdout" || fail "monotonic offset: $stdout"
+    grep -qE '^boottime +864000 +5$' <<<"$stdout" || fail "boottime offset: $stdout"
+    local up host_up
+    up="$(tail -1 <<<"$stdout")"
+    host_up="$(cut -d. -f1 /proc/uptime)"
+    ((up >= host_up + 864000 - 5 && up <= host_up + 864000 + 60)) ||
+        fail "uptime inside $up, host $host_up"
+}
+
+@test "timeOffsets without a time namespace is an error" {
+    cfg '.linux.timeOffsets = {"monotonic": {"secs": 1}}'
+    rtc run -b "$BUNDLE" "$ID"
+    assert_failure
+    assert_rt_error_line
+    assert_contains "$stderr" "linux.timeOffsets"
+    assert_no_leak "$ID"
+}
+
+@test "joining another container's network namespace: its interfaces and its port (docker --network container:)" {
+    local first second pid
+    first="$(new_id first)"
+    second="$(new_id second)"
+    # the first container listens on 127.0.0.1:8080 of its own network namespace, whose
+    # loopback the runtime brought up (as runc does)
+    set_args sh -c 'while :; do echo hello-from-first | nc -l -p 8080 127.0.0.1; done'
+    rtc run -d -b "$BUNDLE" "$first"
+    assert_success
+    pid="$(state_field "$first" .pid)"
+    local b2="$TEST_DIR/bundle2"
+    make_bundle "$b2"
+    cfg "(.linux.namespaces[] | select(.type == \"network\")) .path = \"/proc/$pid/ns/net\"" "$b2"
+    set_args_in "$b2" sh -c 'ip link show lo | grep -q "UP" && echo lo-up; for i in $(seq 50); do nc 127.0.0.1 8080 </dev/null 2>/dev/null && break; sleep 0.1; done'
+    rtc run -b "$b2" "$second"
+    assert_success
+    assert_contains "$stdout" lo-up
+    assert_contains "$stdout" hello-from-first
+}
+
+@test "joining another container's pid and user namespaces by path" {
+    cfg '.linux.namespaces += [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 1000}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 1000}]'
+    chown -R 200000:200000 "$BUNDLE/rootfs"
+    searchable_for_others "$BUNDLE"
+    local first second pid
+    first="$(new_id first)"
+    second="$(new_id second)"
+    pid="$(run_sleeper "$first")"
+    local b2="$TEST_DIR/bundle2"
+    make_bundle "$b2"
+    cp -a "$BUNDLE/config.json" "$b2/config.json"
+    chown -R 200000:200000 "$b2/rootfs"
+    cfg "del(.linux.uidMappings, .linux.gidMappings)
+        | (.linux.namespaces[] | select(.type == \"pid\")) .path = \"/proc/$pid/ns/pid\"
+        | (.linux.namespaces[] | select(.type == \"user\")) .path = \"/proc/$pid/ns/user\"" "$b2"
+    set_args_in "$b2" sh -c 'ps -o pid,args; readlink /proc/self/ns/user; cat /proc/self/uid_map'
+    rtc run -b "$b2" "$second"
+    assert_success
+    grep -qE '^ *1 +sleep 1000$' <<<"$stdout" || fail "the first container's init is not pid 1 here: $stdout"
+    assert_contains "$stdout" "$(ns_of "$pid" user)"
+    assert_contains "$stdout" "$(printf '%10s %10s %10s' 0 200000 1000)"
+}
+
+@test "a namespace path of the wrong kind is refused" {
+    cfg '(.linux.namespaces[] | select(.type == "network")) .path = "/proc/self/ns/uts"'
+    rtc run -b "$BUNDLE" "$ID"
+    assert_failure
+    assert_rt_error_line
+    assert_contains "$stderr" "is not a namespace of that type"
+    assert_no_leak "$ID"
+}
+
+@test "a namespace path that does not exist is refused" {
+    cfg '(.linux.namespaces[] | select(.type == "ipc")) .path = "/proc/999999999/ns/ipc"'
+    rtc run -b "$BUNDLE" "$ID"
+    assert_failure
+    assert_rt_error_line
+    assert_contains "$stderr" "linux.namespaces[2].path"
+    assert_no_leak "$ID"
+}
+
+@test "unknown and duplicate namespace types are refused" {
+    cfg '.linux.namespaces += [{"type": "bogus"}]'
+    rtc run -b "$BUNDLE" "$ID"
+    assert_failure
+    assert_contains "$stderr" 'unknown namespace type "bogus"'
+    assert_no_leak "$ID"
+    cfg '.linux.namespaces[-1] = {"type": "pid"}'
+    rtc run -b "$BUNDLE" "$ID"
+    assert_failure
+    assert_contains "$stderr" 'duplicate namespace type "pid"'
+    assert_no_leak "$ID"
+}
+
+@test "uidMappings without a user namespace is refused" {
+    cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}]'
+    rtc run -b "$BUNDLE" "$ID"
+    assert_failure
+    assert_rt_error_line
+    assert_contains "$stderr" "linux.uidMappings"
+    assert_no_leak "$ID"
+}
