@@ -1,0 +1,132 @@
+#!/bin/bash
+# README command 2 (and what .ci/run calls): as root on Debian 12, install the build and test
+# dependencies, build rt (with -Werror when CI is set), run the unit tests, the unit tests
+# again under ASan+UBSan, then the bats behaviour suite, and print a closing line
+#
+#   N passed, N failed, N skipped
+#
+# summed over all of them. Exits non-zero if anything failed.
+#
+#   sudo bash scripts/test.sh [BATS_FILE_OR_DIR...]     (default: tests/bats)
+#
+# Environment: BUILD_DIR (default build), ASAN_BUILD_DIR (default build-asan),
+# SKIP_ASAN=1 to leave out the sanitizer build, CI (set: -Dwerror=true).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+require_root
+# tini -s: a subreaper for the test run, since PID 1 of some machines (and containers) does
+# not reap orphans, and a detached container's init is re-parented to the nearest reaper.
+# runc: the compare tests run the same bundles under runc.
+install_missing "${BUILD_DEPS[@]}" bats jq tini runc || die "could not install dependencies"
+
+BUILD_DIR="${BUILD_DIR:-build}"
+ASAN_BUILD_DIR="${ASAN_BUILD_DIR:-build-asan}"
+LOG_DIR="$BUILD_DIR/test-logs"
+werror=()
+[[ -n "${CI:-}" ]] && werror=(-Dwerror=true)
+
+passed=0 failed=0 skipped=0
+summary=()
+
+# count_tap FILE LABEL: add the TAP results of FILE to the totals.
+count_tap() {
+    local file=$1 label=$2 p f s plan
+    p=$(grep -cE '^ok ' "$file")
+    s=$(grep -cE '^ok .* # [Ss][Kk][Ii][Pp]' "$file")
+    f=$(grep -cE '^not ok ' "$file")
+    p=$((p - s))
+    # a plan "1..N" with fewer results means the runner died: count the missing as failed
+    plan=$(grep -oE '^1\.\.[0-9]+' "$file" | head -1 | cut -d. -f3)
+    if [[ -n "$plan" ]] && ((p + f + s < plan)); then
+        f=$((f + plan - p - f - s))
+    fi
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    summary+=("$label: $p passed, $f failed, $s skipped")
+}
+
+# count_meson BUILD LABEL: add the results of the last `meson test` in BUILD. A TAP test
+# counts its subtests; any other test counts as one.
+count_meson() {
+    local log="$1/meson-logs/testlog.json" label=$2 tap="$LOG_DIR/$2.tap"
+    if [[ ! -s "$log" ]]; then
+        failed=$((failed + 1))
+        summary+=("$label: no test log ($log)")
+        return
+    fi
+    : >"$tap"
+    local name result out
+    while IFS=$'\t' read -r name result; do
+        out="$(jq -r --arg n "$name" 'select(.name == $n) | .stdout // ""' "$log")"
+        if grep -qE '^(not )?ok ' <<<"$out" && [[ "$result" != TIMEOUT ]]; then
+            grep -E '^(not )?ok ' <<<"$out" >>"$tap"
+            if [[ "$result" != OK && "$result" != EXPECTEDFAIL ]] &&
+                ! grep -q '^not ok ' <<<"$out"; then
+                echo "not ok - $name: $result" >>"$tap"
+            fi
+        else
+            case "$result" in
+            OK | EXPECTEDFAIL) echo "ok - $name" >>"$tap" ;;
+            SKIP) echo "ok - $name # skip" >>"$tap" ;;
+            *) echo "not ok - $name: $result" >>"$tap" ;;
+            esac
+        fi
+    done < <(jq -r '[.name, .result] | @tsv' "$log")
+    count_tap "$tap" "$label"
+}
+
+finish() {
+    echo
+    printf '%s\n' "${summary[@]}"
+    echo "$passed passed, $failed failed, $skipped skipped"
+    ((failed == 0))
+    exit
+}
+
+# --- build -------------------------------------------------------------------------------
+say "building rt in $BUILD_DIR ${werror[*]}"
+if ! build_rt "$BUILD_DIR" "${werror[@]}"; then
+    failed=$((failed + 1))
+    summary+=("build: FAILED")
+    finish
+fi
+mkdir -p "$LOG_DIR"
+
+# --- unit tests --------------------------------------------------------------------------
+say "unit tests (meson test -C $BUILD_DIR)"
+meson test -C "$BUILD_DIR" --print-errorlogs
+count_meson "$BUILD_DIR" unit
+
+if [[ -z "${SKIP_ASAN:-}" ]]; then
+    say "unit tests under ASan+UBSan ($ASAN_BUILD_DIR)"
+    if build_rt "$ASAN_BUILD_DIR" -Db_sanitize=address,undefined -Db_lundef=false \
+        "${werror[@]}"; then
+        ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}" \
+            UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}" \
+            meson test -C "$ASAN_BUILD_DIR" --suite unit --print-errorlogs
+        count_meson "$ASAN_BUILD_DIR" unit-asan
+    else
+        failed=$((failed + 1))
+        summary+=("unit-asan: build FAILED")
+    fi
+fi
+
+# --- behaviour tests ---------------------------------------------------------------------
+targets=("$@")
+((${#targets[@]})) || targets=(tests/bats)
+RT_BIN="$PWD/$BUILD_DIR/src/rt"
+[[ -x "$RT_BIN" ]] || RT_BIN="$PWD/$BUILD_DIR/rt"
+say "bats ${targets[*]} (RT=$RT_BIN)"
+reaper=()
+if command -v tini >/dev/null; then
+    reaper=(tini -s -g --)
+else
+    echo "warning: tini not found; detached containers may be left as zombies" >&2
+fi
+# a hung test fails after BATS_TEST_TIMEOUT seconds instead of hanging the run
+export BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-120}"
+RT="$RT_BIN" "${reaper[@]}" bats --tap "${targets[@]}" | tee "$LOG_DIR/bats.tap"
+count_tap "$LOG_DIR/bats.tap" bats
+
+finish
