@@ -291,15 +291,7 @@ int container_create(const create_opts *o, rt_error **err)
     return 0;
 }
 
-/* An existing container: its root and state directory (locked exclusively
- * when asked) and its state.  Undone by opened_close(). */
-typedef struct opened {
-    int rootfd;
-    int dirfd;
-    rt_state *st;
-} opened;
-
-static void opened_close(opened *c)
+void opened_close(opened *c)
 {
     if (c->dirfd >= 0)
         close(c->dirfd);
@@ -307,9 +299,8 @@ static void opened_close(opened *c)
         close(c->rootfd);
     state_free(c->st);
 }
-#define cleanup_opened __attribute__((cleanup(opened_close)))
 
-static int container_open(const char *root, const char *id, bool lock, opened *c, rt_error **err)
+int container_open(const char *root, const char *id, bool lock, opened *c, rt_error **err)
 {
     *c = (opened){.rootfd = -1, .dirfd = -1};
     if (state_valid_id(id, err) < 0)

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "oci_state.h"
+#include "state.h"
 
 /* The lifecycle: every command starts from the state directory and the live
  * kernel objects, never from memory of an earlier call. */
@@ -27,6 +28,18 @@ typedef struct run_opts {
     bool keep;
     bool no_subreaper;
 } run_opts;
+
+/* An existing container: its root and state directory (locked exclusively
+ * when asked) and its state.  Every command after create starts here. */
+typedef struct opened {
+    int rootfd;
+    int dirfd;
+    rt_state *st;
+} opened;
+
+int container_open(const char *root, const char *id, bool lock, opened *c, rt_error **err);
+void opened_close(opened *c);
+#define cleanup_opened __attribute__((cleanup(opened_close)))
 
 int container_create(const create_opts *o, rt_error **err);
 int container_start(const char *root, const char *id, rt_error **err);
