@@ -23,7 +23,7 @@ static const struct command {
     {"list", cmd_list, "lists containers started by rt with the given root", "[--format table|json] [--quiet]"},
     {"spec", cmd_spec, "create a new specification file", "[--bundle DIR] [--rootless]"},
     {"features", cmd_features, "show the enabled features", ""},
-    {"exec", cmd_not_yet, "execute new process inside the container (not implemented yet)", "<container-id>"},
+    {"exec", cmd_exec, "execute new process inside the container", "[options] <container-id> <command> [args...]"},
     {"ps", cmd_not_yet, "ps displays the processes running inside a container (not implemented yet)", "<container-id>"},
     {"pause", cmd_not_yet, "pause suspends all processes inside the container (not implemented yet)", "<container-id>"},
     {"resume", cmd_not_yet, "resumes all processes that have been previously paused (not implemented yet)", "<container-id>"},

@@ -3,6 +3,7 @@
 #define RT_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 
@@ -18,12 +19,18 @@ typedef struct global_opts {
 
 /* A command-line flag, as runc's: --name, --name=value, -n value, and the
  * single-dash long form Go's flag package also takes (-name value). */
-typedef enum flag_kind { FLAG_BOOL, FLAG_STRING, FLAG_INT } flag_kind;
+typedef enum flag_kind { FLAG_BOOL, FLAG_STRING, FLAG_INT, FLAG_LIST } flag_kind;
+
+/* A repeatable string flag (--env A --env B). */
+typedef struct str_list {
+    char **items;
+    size_t len;
+} str_list;
 typedef struct flag_spec {
     const char *name;
     char short_name;
     flag_kind kind;
-    void *dest; /* bool *, const char **, int * */
+    void *dest; /* bool *, const char **, int *, str_list * */
 } flag_spec;
 
 /* Parse argv (flags anywhere until "--"); the positional arguments are
@@ -46,6 +53,7 @@ int cmd_delete(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_list(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_spec(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_exec(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_not_yet(const global_opts *g, int argc, char **argv, rt_error **err);
 
 #endif

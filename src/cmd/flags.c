@@ -29,6 +29,15 @@ static int set_flag(const flag_spec *f, const char *value, bool has_value, rt_er
     case FLAG_STRING:
         *(const char **)f->dest = value;
         return 0;
+    case FLAG_LIST: {
+        str_list *l = f->dest;
+        char **n = realloc(l->items, (l->len + 1) * sizeof(char *));
+        if (!n)
+            return rt_err(err, ENOMEM, "flag --%s", f->name);
+        l->items = n;
+        l->items[l->len++] = (char *)value;
+        return 0;
+    }
     case FLAG_INT: {
         char *end;
         errno = 0;

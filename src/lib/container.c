@@ -257,7 +257,7 @@ out:
     return r;
 }
 
-static int write_pid_file(const char *path, pid_t pid, rt_error **err)
+int write_pid_file(const char *path, pid_t pid, rt_error **err)
 {
     if (!path)
         return 0;

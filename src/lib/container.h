@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "oci_state.h"
@@ -40,6 +41,9 @@ typedef struct opened {
 int container_open(const char *root, const char *id, bool lock, opened *c, rt_error **err);
 void opened_close(opened *c);
 #define cleanup_opened __attribute__((cleanup(opened_close)))
+
+/* Write pid atomically to path (relative to the cwd). */
+int write_pid_file(const char *path, pid_t pid, rt_error **err);
 
 int container_create(const create_opts *o, rt_error **err);
 int container_start(const char *root, const char *id, rt_error **err);

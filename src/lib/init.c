@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
@@ -148,18 +147,6 @@ static int wait_for_start(int state_dirfd, rt_error **err)
     return 0;
 }
 
-/* Only stdio and the preserved fds reach the container process. */
-static void close_our_fds(int preserve)
-{
-    unsigned first = 3 + (unsigned)preserve;
-    syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC);
-    for (int fd = 3; fd < (int)first; fd++) {
-        int fl = fcntl(fd, F_GETFD);
-        if (fl >= 0)
-            fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
-    }
-}
-
 void init_main(const init_args *a)
 {
     cleanup_error rt_error *err = NULL;
@@ -189,7 +176,7 @@ void init_main(const init_args *a)
         fprintf(stderr, "rt: %s\n", err->msg);
         _exit(1);
     }
-    close_our_fds(a->preserve_fds);
+    process_close_fds(a->preserve_fds);
     const oci_process *p = a->cfg->process;
     char **argv = calloc(p->args_len + 1, sizeof(char *));
     if (!argv)

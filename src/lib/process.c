@@ -5,11 +5,13 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/close_range.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "log.h"
 #include "util/util.h"
@@ -267,4 +269,15 @@ char **process_environment(const oci_process *p)
         envp[p->env_len] = xasprintf("HOME=%s", home);
     }
     return envp;
+}
+
+void process_close_fds(int preserve)
+{
+    unsigned first = 3 + (unsigned)preserve;
+    syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC);
+    for (int fd = 3; fd < (int)first; fd++) {
+        int fl = fcntl(fd, F_GETFD);
+        if (fl >= 0)
+            fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+    }
 }

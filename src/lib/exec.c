@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "process.h"
+#include "sync.h"
+#include "util/util.h"
+
+/* The namespaces an exec'd process joins, user first (the others are then
+ * joined with its rights); pid and time apply to the children of the
+ * joining process, which is why a helper joins and clones. */
+static const struct {
+    const char *name;
+    int type;
+} ns_order[] = {
+    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},
+    {"net", CLONE_NEWNET},   {"pid", CLONE_NEWPID},   {"cgroup", CLONE_NEWCGROUP},
+    {"time", 0x80 /* CLONE_NEWTIME */}, {"mnt", CLONE_NEWNS},
+};
+#define NS_KINDS (sizeof(ns_order) / sizeof(*ns_order))
+
+typedef struct exec_target {
+    int ns_fds[NS_KINDS]; /* -1: the same namespace as ours, nothing to join */
+    bool userns;
+} exec_target;
+
+static void target_close(exec_target *t)
+{
+    for (size_t i = 0; i < NS_KINDS; i++)
+        if (t->ns_fds[i] >= 0)
+            close(t->ns_fds[i]);
+}
+
+static bool same_ns(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_ino == sb.st_ino &&
+           sa.st_dev == sb.st_dev;
+}
+
+/* Open the init's namespaces (by its pidfd-checked pid) that differ from ours. */
+static int target_open(pid_t pid, exec_target *t, rt_error **err)
+{
+    for (size_t i = 0; i < NS_KINDS; i++) {
+        t->ns_fds[i] = -1;
+        char theirs[64], ours[64];
+        snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", pid, ns_order[i].name);
+        snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_order[i].name);
+        if (access(theirs, F_OK) < 0 || same_ns(theirs, ours))
+            continue;
+        if ((t->ns_fds[i] = open(theirs, O_RDONLY | O_CLOEXEC)) < 0) {
+            int e = errno;
+            target_close(t);
+            return rt_err(err, e, "open %s", theirs);
+        }
+        if (ns_order[i].type == CLONE_NEWUSER)
+            t->userns = true;
+    }
+    return 0;
+}
+
+/* The exec'd process: wait for its cgroup, take its attributes, execve.
+ * The sync socket is close-on-exec: EOF tells the parent execve worked. */
+__attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_fd, int preserve,
+                                                 bool userns)
+{
+    cleanup_error rt_error *err = NULL;
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    enum sync_type t;
+    char **envp = NULL;
+    cleanup_free char *exe = NULL;
+    if (sync_recv(sync_fd, &t, NULL, &err) == 0 && t != SYNC_GO)
+        rt_err(&err, 0, "sync: unexpected message %d", t);
+    if (!err && process_apply_limits(p, &err) == 0 && chdir(p->cwd) < 0)
+        rt_err(&err, errno, "process.cwd: chdir %s", p->cwd);
+    if (!err && !(envp = process_environment(p)))
+        rt_err(&err, ENOMEM, "environment");
+    if (!err)
+        process_apply_identity(p, userns, &err);
+    if (!err && chdir(p->cwd) < 0)
+        rt_err(&err, errno, "process.cwd: chdir %s", p->cwd);
+    if (!err)
+        process_find_executable(p, &exe, &err);
+    if (err) {
+        sync_send(sync_fd, SYNC_ERROR, err->msg, NULL);
+        _exit(1);
+    }
+    umask(p->user && p->user->has_umask ? p->user->umask : 022);
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    process_close_fds(preserve);
+    char **argv = calloc(p->args_len + 1, sizeof(char *));
+    if (argv) {
+        memcpy(argv, p->args, p->args_len * sizeof(char *));
+        execve(exe, argv, envp);
+    }
+    rt_err(&err, errno, "exec %s", exe);
+    sync_send(sync_fd, SYNC_ERROR, err->msg, NULL);
+    _exit(127);
+}
+
+/* A helper joins the namespaces and clones the process as our child. */
+static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2], int preserve)
+{
+    int pp[2];
+    if (pipe2(pp, O_CLOEXEC) < 0)
+        return -1;
+    pid_t helper = fork();
+    if (helper == 0) {
+        close(sync_fds[0]);
+        int32_t r = 0;
+        for (size_t i = 0; i < NS_KINDS && !r; i++)
+            if (t->ns_fds[i] >= 0 && setns(t->ns_fds[i], ns_order[i].type) < 0)
+                r = -errno;
+        if (!r) {
+            pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+            if (pid == 0)
+                exec_child(p, sync_fds[1], preserve, t->userns);
+            r = pid < 0 ? -errno : pid;
+        }
+        write_all(pp[1], &r, sizeof(r));
+        _exit(0);
+    }
+    close(pp[1]);
+    int32_t r = -EPIPE;
+    if (helper > 0 && read(pp[0], &r, sizeof(r)) != sizeof(r))
+        r = -EPIPE;
+    close(pp[0]);
+    if (helper < 0)
+        return -1;
+    waitpid(helper, NULL, 0);
+    if (r < 0) {
+        errno = -r;
+        return -1;
+    }
+    return r;
+}
+
+static char **strv_append(char **v, size_t *len, char *const *add, size_t n)
+{
+    char **out = realloc(v, (*len + n + 1) * sizeof(char *));
+    if (!out)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        out[(*len)++] = xstrdup(add[i]);
+    out[*len] = NULL;
+    return out;
+}
+
+static int parse_id(const char *s, uint32_t *out)
+{
+    int64_t v;
+    if (parse_int64(s, &v) < 0 || v < 0 || v > UINT32_MAX)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* Flags override the process of the config, as runc's exec does. */
+static int apply_flags(oci_process *p, const exec_opts *o, rt_error **err)
+{
+    if (o->args_len) {
+        for (size_t i = 0; i < p->args_len; i++)
+            free(p->args[i]);
+        free(p->args);
+        p->args = NULL;
+        p->args_len = 0;
+        p->args = strv_append(NULL, &p->args_len, o->args, o->args_len);
+    }
+    if (o->cwd) {
+        free(p->cwd);
+        p->cwd = xstrdup(o->cwd);
+    }
+    p->env = strv_append(p->env, &p->env_len, o->env, o->env_len);
+    if (o->user) {
+        cleanup_free char *u = xstrdup(o->user);
+        char *colon = strchr(u, ':');
+        if (colon)
+            *colon = '\0';
+        if (parse_id(u, &p->user->uid) < 0 || (colon && parse_id(colon + 1, &p->user->gid) < 0))
+            return rt_err(err, 0, "--user: expected uid[:gid], got \"%s\"", o->user);
+        p->user->has_uid = true;
+        p->user->has_gid = colon != NULL;
+        if (!colon)
+            p->user->gid = 0;
+    }
+    if (o->additional_gids_len) {
+        uint32_t *g = realloc(p->user->additional_gids,
+                              (p->user->additional_gids_len + o->additional_gids_len) *
+                                  sizeof(uint32_t));
+        if (!g)
+            abort();
+        p->user->additional_gids = g;
+        for (size_t i = 0; i < o->additional_gids_len; i++)
+            if (parse_id(o->additional_gids[i], &g[p->user->additional_gids_len++]) < 0)
+                return rt_err(err, 0, "--additional-gids: invalid gid \"%s\"",
+                              o->additional_gids[i]);
+    }
+    if (o->caps_len) {
+        if (!p->capabilities && !(p->capabilities = calloc(1, sizeof(*p->capabilities))))
+            abort();
+        oci_capabilities *c = p->capabilities;
+        c->bounding = strv_append(c->bounding, &c->bounding_len, o->caps, o->caps_len);
+        c->effective = strv_append(c->effective, &c->effective_len, o->caps, o->caps_len);
+        c->permitted = strv_append(c->permitted, &c->permitted_len, o->caps, o->caps_len);
+    }
+    if (o->no_new_privs)
+        p->no_new_privileges = p->has_no_new_privileges = true;
+    if (o->tty)
+        p->terminal = p->has_terminal = true;
+    return 0;
+}
+
+/* The process to run: --process FILE, or the config's process with the
+ * command line's changes. */
+static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, oci_process **p,
+                        rt_error **err)
+{
+    char *msg = NULL;
+    if (o->process_file) {
+        if (oci_process_parse_file(o->process_file, p, &msg) < 0) {
+            rt_err(err, 0, "--process %s: %s", o->process_file, msg ? msg : "invalid");
+            free(msg);
+            return -1;
+        }
+    } else {
+        if (!o->args_len)
+            return rt_err(err, 0, "exec: a command is required (or --process)");
+        cleanup_free char *data = NULL;
+        size_t len;
+        if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, err) < 0)
+            return -1;
+        if (oci_config_parse_data(data, len, cfg, &msg) < 0) {
+            rt_err(err, 0, "saved config.json: %s", msg ? msg : "invalid");
+            free(msg);
+            return -1;
+        }
+        *p = (*cfg)->process;
+    }
+    if (apply_flags(*p, o, err) < 0)
+        return -1;
+    if ((*p)->terminal)
+        return rt_err(err, 0, "exec: terminals are not supported yet");
+    if (o->console_socket)
+        return rt_err(err, 0, "exec: --console-socket needs a terminal, not supported yet");
+    if ((o->apparmor && *o->apparmor) || ((*p)->apparmor_profile && *(*p)->apparmor_profile))
+        return rt_err(err, 0, "exec: apparmor profiles are not supported yet");
+    if ((o->process_label && *o->process_label) || ((*p)->selinux_label && *(*p)->selinux_label))
+        return rt_err(err, 0, "exec: selinux labels are not supported yet");
+    if (o->cgroup)
+        return rt_err(err, 0, "exec: --cgroup is not supported yet");
+    return process_validate(*p, err);
+}
+
+/* Wait for the process, forwarding our signals to it. */
+static int wait_child(pid_t pid, int sigfd, int *status)
+{
+    for (;;) {
+        struct signalfd_siginfo si;
+        ssize_t n = read(sigfd, &si, sizeof(si));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != sizeof(si))
+            return -1;
+        if (si.ssi_signo != SIGCHLD) {
+            kill(pid, (int)si.ssi_signo);
+            continue;
+        }
+        int ws;
+        pid_t w;
+        while ((w = waitpid(-1, &ws, WNOHANG)) > 0) {
+            if (w != pid)
+                continue;
+            *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+            return 0;
+        }
+    }
+}
+
+static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, int *status,
+                   rt_error **err)
+{
+    cleanup_close int pidfd = state_init_pidfd(c->st);
+    if (pidfd < 0)
+        return rt_err(err, 0, "cannot exec in a stopped container");
+    const char *st = state_status(c->dirfd, c->st);
+    if (!strcmp(st, "paused") && !o->ignore_paused)
+        return rt_err(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+    exec_target t;
+    if (target_open(c->st->pid, &t, err) < 0)
+        return -1;
+    int sync_fds[2] = {-1, -1};
+    cleanup_close int sigfd = -1;
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    int r = -1;
+    if (!o->detach && (sigfd = signalfd(-1, &all, SFD_CLOEXEC)) < 0) {
+        rt_err(err, errno, "signalfd");
+        goto out;
+    }
+    if (sync_pair(sync_fds, err) < 0)
+        goto out;
+    pid_t pid = spawn_in(&t, p, sync_fds, o->preserve_fds);
+    if (pid < 0) {
+        rt_err(err, errno, "join the container's namespaces");
+        goto out;
+    }
+    close(sync_fds[1]);
+    sync_fds[1] = -1;
+    enum sync_type type;
+    cleanup_free char *msg = NULL;
+    if (cgroup_enter(c->st, pid, err) < 0 || sync_send(sync_fds[0], SYNC_GO, NULL, err) < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        goto out;
+    }
+    /* EOF: execve closed the child's end, the process runs. */
+    rt_error *eof = NULL;
+    if (sync_recv(sync_fds[0], &type, &msg, &eof) == 0) {
+        rt_err(err, 0, "%s", type == SYNC_ERROR && msg ? msg : "exec failed");
+        waitpid(pid, NULL, 0);
+        goto out;
+    }
+    rt_error_free(eof);
+    if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0)
+        goto out;
+    r = 0;
+    if (!o->detach && wait_child(pid, sigfd, status) < 0)
+        r = rt_err(err, errno, "wait for the process");
+out:
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    for (int i = 0; i < 2; i++)
+        if (sync_fds[i] >= 0)
+            close(sync_fds[i]);
+    target_close(&t);
+    return r;
+}
+
+int container_exec(const exec_opts *o, int *status, rt_error **err)
+{
+    *status = 0;
+    if (!o->detach)
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    cleanup_opened opened c;
+    if (container_open(o->root, o->id, false, &c, err) < 0)
+        return -1;
+    oci_config *cfg = NULL;
+    oci_process *p = NULL;
+    int r = load_process(&c, o, &cfg, &p, err);
+    if (r == 0)
+        r = exec_in(&c, p, o, status, err);
+    if (cfg)
+        oci_config_free(cfg);
+    else
+        oci_process_free(p);
+    return r;
+}
