@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# exec: a new process in a running container (runc's flags), in every namespace and the
+# cgroup of the container, with its own user, env, cwd, capabilities; detach and pid file;
+# signal forwarding; nothing of rt's leaks into it.
+
+load helpers
+
+setup() {
+    common_setup
+    set_args sleep 1000
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    INIT_PID="$(state_field "$ID" .pid)"
+}
+
+@test "exec runs a command in the container and returns its exit status" {
+    rtc exec "$ID" sh -c 'echo hello; exit 7'
+    assert_status 7
+    assert_equal "$stdout" hello
+}
+
+@test "exec: the process is in every namespace and the cgroup of the container" {
+    rtc exec "$ID" sh -c 'for n in pid net ipc uts mnt cgroup user; do echo "$n $(readlink /proc/self/ns/$n)"; done; cat /proc/self/cgroup'
+    assert_success
+    local n
+    for n in pid net ipc uts mnt cgroup user; do
+        assert_contains "$stdout" "$n $(readlink "/proc/$INIT_PID/ns/$n")"
+    done
+    local cg
+    while read -r cg; do
+        assert_contains "$stdout" "$cg"
+    done <"/proc/$INIT_PID/cgroup"
+}
+
+@test "exec: the process sees the container's pid 1 and root" {
+    rtc exec "$ID" sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; ls /'
+    assert_success
+    assert_equal "$(head -1 <<<"$stdout")" "sleep 1000 "
+    assert_contains "$stdout" bin
+}
+
+@test "exec --user, --additional-gids, --env, --cwd" {
+    rtc exec --user 1000:1001 --additional-gids 10 -g 11 --env FOO=bar -e BAZ=qux --cwd /dev "$ID" \
+        sh -c 'id -u; id -g; id -G; echo $FOO $BAZ; pwd; echo $PATH'
+    assert_success
+    assert_equal "$(sed -n 1p <<<"$stdout")" 1000
+    assert_equal "$(sed -n 2p <<<"$stdout")" 1001
+    assert_equal "$(sed -n 3p <<<"$stdout")" "1001 10 11"
+    assert_equal "$(sed -n 4p <<<"$stdout")" "bar qux"
+    assert_equal "$(sed -n 5p <<<"$stdout")" /dev
+    # the config's env is kept
+    assert_equal "$(sed -n 6p <<<"$stdout")" /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+}
+
+@test "exec: capabilities and no_new_privs of the config, --cap adds one" {
+    rtc exec "$ID" grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status
+    assert_success
+    assert_contains "$stdout" "CapEff:	$(cap_mask CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE)"
+    assert_contains "$stdout" "NoNewPrivs:	1"
+    rtc exec --cap CAP_SYS_ADMIN "$ID" grep -E '^CapEff' /proc/self/status
+    assert_success
+    assert_contains "$stdout" "CapEff:	$(cap_mask CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE CAP_SYS_ADMIN)"
+}
+
+@test "exec --process FILE" {
+    cat >"$TEST_DIR/process.json" <<'EOS'
+{"terminal": false, "user": {"uid": 5, "gid": 6}, "args": ["sh", "-c", "id -u; id -g; echo $X; pwd"],
+ "env": ["X=from-process-json", "PATH=/bin"], "cwd": "/proc", "noNewPrivileges": true}
+EOS
+    rtc exec --process "$TEST_DIR/process.json" "$ID"
+    assert_success
+    assert_equal "$(echo $stdout)" "5 6 from-process-json /proc"
+}
+
+@test "exec --process with a broken file names the JSON path" {
+    echo '{"args": "sh", "cwd": "/"}' >"$TEST_DIR/process.json"
+    rtc exec --process "$TEST_DIR/process.json" "$ID"
+    assert_failure
+    assert_rt_error_line
+    assert_contains "$stderr" "args: expected array of strings"
+}
+
+@test "exec --detach --pid-file: returns at once, the pid is the running process" {
+    rtc exec --detach --pid-file "$TEST_DIR/exec.pid" "$ID" sleep 567
+    assert_success
+    local pid
+    pid="$(cat "$TEST_DIR/exec.pid")"
+    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == "sleep 567 " ]] || fail "pid file: $pid"
+    grep -q "$ID" "/proc/$pid/cgroup" || fail "not in the container's cgroup"
+}
+
+@test "exec: a missing command fails and names it" {
+    rtc exec "$ID" no-such-command
+    assert_failure
+    assert_rt_error_line
+    assert_contains "$stderr" 'exec: "no-such-command": executable file not found in $PATH'
+}
+
+@test "exec into a stopped container fails" {
+    rtc kill "$ID" KILL
+    wait_status "$ID" stopped
+    rtc exec "$ID" true
+    assert_failure
+    assert_rt_error_line
+    assert_contains "$stderr" "stopped container"
+}
+
+@test "exec into a missing container fails" {
+    rtc exec rt-test-no-such-container true
+    assert_failure
+    assert_contains "$stderr" "does not exist"
+}
+
+@test "exec: no fd of rt reaches the process; --preserve-fds passes fd 3" {
+    rtc exec "$ID" ls /proc/self/fd
+    assert_success
+    # 0 1 2 and the directory ls itself opened
+    assert_equal "$(echo $stdout)" "0 1 2 3"
+    # in a subshell: bats itself uses fd 3
+    stdout="$( (exec 3<"$BUNDLE/config.json"; "$RT" --root "$ROOT" exec --preserve-fds 1 "$ID" \
+        sh -c 'head -c 1 <&3; echo; ls /proc/self/fd') </dev/null)"
+    assert_equal "$(head -1 <<<"$stdout")" "{"
+    assert_equal "$(tail -n +2 <<<"$stdout" | tr '\n' ' ')" "0 1 2 3 4 "
+}
+
+@test "exec: a signal sent to rt is forwarded to the process" {
+    local out="$TEST_DIR/exec-bg.out"
+    "$RT" --root "$ROOT" exec "$ID" sh -c 'trap "exit 42" TERM; echo ready; while :; do sleep 0.1; done' \
+        </dev/null >"$out" 2>&1 &
+    BG_PID=$!
+    BG_PIDS+=("$BG_PID")
+    wait_file_contains "$out" ready
+    kill -TERM "$BG_PID"
+    wait_bg
+    assert_status 42
+}
