@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -25,6 +26,7 @@
 #include "rootfs.h"
 #include "state.h"
 #include "sync.h"
+#include "terminal.h"
 #include "util/util.h"
 #include "validate.h"
 
@@ -35,6 +37,7 @@ typedef struct building {
     rt_state *st;
     pid_t pid;
     bool cgroup_made;
+    int console; /* foreground terminal: our end, the master arrives on it */
 } building;
 
 static void building_undo(building *b, const char *id)
@@ -51,11 +54,15 @@ static void building_undo(building *b, const char *id)
     }
     if (b->rootfd >= 0)
         close(b->rootfd);
+    if (b->console >= 0)
+        close(b->console);
     state_free(b->st);
 }
 
 static void building_done(building *b)
 {
+    if (b->console >= 0)
+        close(b->console);
     close(b->dirfd);
     close(b->rootfd);
     state_free(b->st);
@@ -189,10 +196,26 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns, i
     }
 }
 
+/* Where the init sends the pty master: the --console-socket, or (foreground
+ * run) a socketpair whose other end we keep to proxy our own terminal. */
+static int open_console(const create_opts *o, building *b, int *console_fd, rt_error **err)
+{
+    if (o->console_socket) {
+        *console_fd = console_socket_connect(o->console_socket, err);
+        return *console_fd < 0 ? -1 : 0;
+    }
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return rt_err(err, errno, "socketpair");
+    b->console = sv[0];
+    *console_fd = sv[1];
+    return 0;
+}
+
 /* create up to `created`: on failure everything done so far is undone. */
 static int create_core(const create_opts *o, building *b, rt_error **err)
 {
-    *b = (building){.rootfd = -1, .dirfd = -1};
+    *b = (building){.rootfd = -1, .dirfd = -1, .console = -1};
     cleanup_bundle loaded_bundle lb = {0};
     if (state_valid_id(o->id, err) < 0 || bundle_load(o->bundle, &lb, err) < 0 || config_validate(&lb, o, err) < 0)
         return -1;
@@ -202,6 +225,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     int r = -1;
     int sync_fds[2] = {-1, -1};
     cleanup_close int fifo_dirfd = -1;
+    cleanup_close int console_fd = -1;
     b->st = calloc(1, sizeof(*b->st));
     fill_state(b->st, o, &lb);
     if (cgroup_resolve(lb.cfg, o->id, b->st, err) < 0)
@@ -224,6 +248,8 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         rt_err(err, errno, "open state directory");
         goto out;
     }
+    if (lb.cfg->process->terminal && open_console(o, b, &console_fd, err) < 0)
+        goto out;
     init_args a = {
         .cfg = lb.cfg,
         .st = b->st,
@@ -233,6 +259,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         .sync_fd = sync_fds[1],
         .state_dirfd = fifo_dirfd,
         .lock_fd = b->dirfd,
+        .console_fd = console_fd,
         .preserve_fds = o->preserve_fds,
         .no_pivot = o->no_pivot,
         .no_new_keyring = o->no_new_keyring,
@@ -405,9 +432,12 @@ static int block_signals(int *sigfd, sigset_t *old, rt_error **err)
     return 0;
 }
 
-int container_run(const create_opts *o, const run_opts *r, int *status, rt_error **err)
+int container_run(const create_opts *opts, const run_opts *r, int *status, rt_error **err)
 {
     *status = 0;
+    create_opts run_o = *opts;
+    run_o.foreground = !r->detach;
+    const create_opts *o = &run_o;
     if (!r->detach && !r->no_subreaper)
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     cleanup_close int sigfd = -1;
@@ -423,11 +453,22 @@ int container_run(const create_opts *o, const run_opts *r, int *status, rt_error
         return -1;
     }
     pid_t pid = b.pid;
+    cleanup_close int master = -1;
+    if (b.console >= 0 && console_recv_master(b.console, &master, err) < 0) {
+        building_undo(&b, o->id);
+        return -1;
+    }
     building_done(&b);
     if (r->detach)
         return 0;
-    if (wait_forwarding(pid, sigfd, status) < 0)
+    if (master >= 0) {
+        int ws;
+        if (terminal_proxy(master, sigfd, pid, &ws, err) < 0)
+            return -1;
+        *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+    } else if (wait_forwarding(pid, sigfd, status) < 0) {
         return rt_err(err, errno, "wait for container");
+    }
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (!r->keep)
         return container_delete(o->root, o->id, true, err);

@@ -22,6 +22,7 @@ typedef struct create_opts {
     int preserve_fds;
     bool no_pivot;
     bool no_new_keyring;
+    bool foreground; /* run without --detach: rt stays and can proxy a terminal */
 } create_opts;
 
 typedef struct run_opts {

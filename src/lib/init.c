@@ -15,6 +15,7 @@
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
+#include "terminal.h"
 #include "util/path.h"
 #include "util/util.h"
 
@@ -88,6 +89,18 @@ static int run_create_hooks(const init_args *a, init_result *res, rt_error **err
     return hooks_run(h->create_container, h->create_container_len, "createContainer", states, err);
 }
 
+/* The master goes to the console socket; we keep only the slave. */
+static int send_terminal(const init_args *a, pty *tty, rt_error **err)
+{
+    if (pty_set_size(tty->master, a->cfg->process->console_size, err) < 0 ||
+        console_send_master(a->console_fd, tty, err) < 0)
+        return -1;
+    close(tty->master);
+    tty->master = -1;
+    close(a->console_fd);
+    return 0;
+}
+
 /* Everything up to the point where the process only has to execve. */
 static int init_setup(const init_args *a, init_result *res, rt_error **err)
 {
@@ -111,16 +124,24 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         return -1;
     if (!a->no_new_keyring && join_session_keyring(a->st->id, err) < 0)
         return -1;
+    pty tty = {.master = -1, .slave = -1};
     rootfs_opts ro = {
+        .pty = p->terminal ? &tty : NULL,
         .no_pivot = a->no_pivot,
         .userns = userns,
         .cgroupns = ns_creates(a->ns, CLONE_NEWCGROUP),
         .netns = ns_creates(a->ns, CLONE_NEWNET),
     };
     if (make_cwd(a->rootfs, p->cwd, err) < 0 ||
-        rootfs_prepare(cfg, a->rootfs, a->st, &ro, err) < 0 ||
-        run_create_hooks(a, res, err) < 0 || rootfs_enter(cfg, a->rootfs, &ro, err) < 0)
+        rootfs_prepare(cfg, a->rootfs, a->st, &ro, err) < 0)
         return -1;
+    if (p->terminal && send_terminal(a, &tty, err) < 0)
+        return -1;
+    if (run_create_hooks(a, res, err) < 0 || rootfs_enter(cfg, a->rootfs, &ro, err) < 0)
+        return -1;
+    if (p->terminal && pty_make_controlling(&tty, err) < 0)
+        return -1;
+    pty_close(&tty);
     if (process_apply_limits(p, err) < 0)
         return -1;
     if (!(res->envp = process_environment(p)))

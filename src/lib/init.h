@@ -20,6 +20,7 @@ typedef struct init_args {
     int sync_fd;
     int state_dirfd; /* O_PATH: exec.fifo is opened through it after pivot_root */
     int lock_fd;     /* the parent's locked state dir fd: closed at once */
+    int console_fd;  /* process.terminal: where the pty master is sent, else -1 */
     int preserve_fds;
     bool no_pivot;
     bool no_new_keyring;

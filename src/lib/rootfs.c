@@ -215,9 +215,13 @@ int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st
         if (mount_one(rootfd, m, st, opts->cgroupns, err) < 0)
             return -1;
     }
-    if (devices_setup(rootfd, cfg, opts->userns, err) < 0 || restrict_paths(rootfd, cfg, err) < 0)
+    if (devices_setup(rootfd, cfg, opts->userns, err) < 0)
         return -1;
-    return 0;
+    /* /dev/console before masked and read-only paths, as config-linux.md says. */
+    if (opts->pty && (pty_open(rootfd, "/dev/pts/ptmx", opts->pty, err) < 0 ||
+                      pty_bind_console(rootfd, opts->pty, err) < 0))
+        return -1;
+    return restrict_paths(rootfd, cfg, err);
 }
 
 int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *opts,

@@ -7,12 +7,14 @@
 #include "error.h"
 #include "oci_config.h"
 #include "state.h"
+#include "terminal.h"
 
 typedef struct rootfs_opts {
     bool no_pivot;
     bool userns;
     bool cgroupns;
     bool netns; /* a new network namespace: sysfs can be mounted */
+    pty *pty;   /* process.terminal: filled with a pty of the container's devpts */
 } rootfs_opts;
 
 /* Validate everything about the filesystem the config asks for. */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "hooks.h"
@@ -55,14 +56,17 @@ static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_err
 {
     const oci_process *p = cfg->process;
     const oci_linux *l = cfg->linux_;
-    if (p->terminal)
-        return rt_err(err, 0, o->console_socket
-                                  ? "process.terminal: terminals are not supported yet"
-                                  : "process.terminal: true needs --console-socket or a terminal, "
-                                    "and terminals are not supported yet; set it to false");
-    if (o->console_socket)
-        return rt_err(err, 0, "--console-socket: needs process.terminal true, and terminals are "
-                              "not supported yet");
+    /* runc's rules: a terminal needs a console socket unless rt stays in the
+     * foreground (then it proxies its own terminal). */
+    if (p->terminal && !o->console_socket && !o->foreground)
+        return rt_err(err, 0, "cannot allocate tty if rt will detach without setting console "
+                              "socket (process.terminal is true)");
+    if (p->terminal && !o->console_socket && !isatty(0))
+        return rt_err(err, 0, "process.terminal is true but rt's stdin is not a terminal; use "
+                              "--console-socket or set process.terminal to false");
+    if (!p->terminal && o->console_socket)
+        return rt_err(err, 0, "cannot use console socket if rt will not allocate tty "
+                              "(process.terminal is false)");
     if (p->apparmor_profile && *p->apparmor_profile)
         return unsupported(err, "process.apparmorProfile");
     if (p->selinux_label && *p->selinux_label)
