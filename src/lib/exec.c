@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -16,6 +17,7 @@
 #include "container.h"
 #include "process.h"
 #include "sync.h"
+#include "terminal.h"
 #include "util/util.h"
 
 /* The namespaces an exec'd process joins, user first (the others are then
@@ -73,8 +75,27 @@ static int target_open(pid_t pid, exec_target *t, rt_error **err)
 
 /* The exec'd process: wait for its cgroup, take its attributes, execve.
  * The sync socket is close-on-exec: EOF tells the parent execve worked. */
+/* A pty of the container's devpts (we are in its mount namespace and root):
+ * the master to the console fd, the slave our controlling terminal. */
+static int exec_terminal(const oci_process *p, int console_fd, rt_error **err)
+{
+    cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    pty tty;
+    if (rootfd < 0)
+        return rt_err(err, errno, "open /");
+    if (pty_open(rootfd, "/dev/pts/ptmx", &tty, err) < 0)
+        return -1;
+    int r = -1;
+    if (pty_set_size(tty.master, p->console_size, err) == 0 &&
+        console_send_master(console_fd, &tty, err) == 0 && pty_make_controlling(&tty, err) == 0)
+        r = 0;
+    pty_close(&tty);
+    close(console_fd);
+    return r;
+}
+
 __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_fd, int preserve,
-                                                 bool userns)
+                                                 bool userns, int console_fd)
 {
     cleanup_error rt_error *err = NULL;
     sigset_t none;
@@ -86,6 +107,8 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
     cleanup_free char *exe = NULL;
     if (sync_recv(sync_fd, &t, NULL, &err) == 0 && t != SYNC_GO)
         rt_err(&err, 0, "sync: unexpected message %d", t);
+    if (!err && console_fd >= 0)
+        exec_terminal(p, console_fd, &err);
     if (!err && process_apply_limits(p, &err) == 0 && chdir(p->cwd) < 0)
         rt_err(&err, errno, "process.cwd: chdir %s", p->cwd);
     if (!err && !(envp = process_environment(p)))
@@ -114,7 +137,8 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
 }
 
 /* A helper joins the namespaces and clones the process as our child. */
-static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2], int preserve)
+static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2], int preserve,
+                      int console_fd)
 {
     int pp[2];
     if (pipe2(pp, O_CLOEXEC) < 0)
@@ -129,7 +153,7 @@ static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2
         if (!r) {
             pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
             if (pid == 0)
-                exec_child(p, sync_fds[1], preserve, t->userns);
+                exec_child(p, sync_fds[1], preserve, t->userns, console_fd);
             r = pid < 0 ? -errno : pid;
         }
         write_all(pp[1], &r, sizeof(r));
@@ -253,10 +277,13 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
     }
     if (apply_flags(*p, o, err) < 0)
         return -1;
-    if ((*p)->terminal)
-        return rt_err(err, 0, "exec: terminals are not supported yet");
-    if (o->console_socket)
-        return rt_err(err, 0, "exec: --console-socket needs a terminal, not supported yet");
+    if ((*p)->terminal && !o->console_socket && o->detach)
+        return rt_err(err, 0, "cannot allocate tty if rt will detach without setting console "
+                              "socket");
+    if ((*p)->terminal && !o->console_socket && !isatty(0))
+        return rt_err(err, 0, "exec --tty: rt's stdin is not a terminal; use --console-socket");
+    if (!(*p)->terminal && o->console_socket)
+        return rt_err(err, 0, "cannot use console socket if rt will not allocate tty");
     if ((o->apparmor && *o->apparmor) || ((*p)->apparmor_profile && *(*p)->apparmor_profile))
         return rt_err(err, 0, "exec: apparmor profiles are not supported yet");
     if ((o->process_label && *o->process_label) || ((*p)->selinux_label && *(*p)->selinux_label))
@@ -291,6 +318,21 @@ static int wait_child(pid_t pid, int sigfd, int *status)
     }
 }
 
+/* --console-socket, or in the foreground a socketpair to proxy our terminal. */
+static int open_console(const exec_opts *o, int *ours, int *child, rt_error **err)
+{
+    if (o->console_socket) {
+        *child = console_socket_connect(o->console_socket, err);
+        return *child < 0 ? -1 : 0;
+    }
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return rt_err(err, errno, "socketpair");
+    *ours = sv[0];
+    *child = sv[1];
+    return 0;
+}
+
 static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, int *status,
                    rt_error **err)
 {
@@ -305,6 +347,7 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
         return -1;
     int sync_fds[2] = {-1, -1};
     cleanup_close int sigfd = -1;
+    cleanup_close int console = -1, console_child = -1, master = -1;
     sigset_t all, old;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
@@ -315,7 +358,12 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
     }
     if (sync_pair(sync_fds, err) < 0)
         goto out;
-    pid_t pid = spawn_in(&t, p, sync_fds, o->preserve_fds);
+    if (p->terminal && open_console(o, &console, &console_child, err) < 0)
+        goto out;
+    pid_t pid = spawn_in(&t, p, sync_fds, o->preserve_fds, console_child);
+    if (console_child >= 0)
+        close(console_child);
+    console_child = -1;
     if (pid < 0) {
         rt_err(err, errno, "join the container's namespaces");
         goto out;
@@ -340,8 +388,15 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
     if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0)
         goto out;
     r = 0;
-    if (!o->detach && wait_child(pid, sigfd, status) < 0)
+    if (console >= 0 && console_recv_master(console, &master, err) < 0)
+        r = -1;
+    if (r == 0 && !o->detach && master >= 0) {
+        int ws;
+        r = terminal_proxy(master, sigfd, pid, &ws, err);
+        *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+    } else if (r == 0 && !o->detach && wait_child(pid, sigfd, status) < 0) {
         r = rt_err(err, errno, "wait for the process");
+    }
 out:
     sigprocmask(SIG_SETMASK, &old, NULL);
     for (int i = 0; i < 2; i++)
