@@ -19,5 +19,6 @@ int cmd_create(const global_opts *g, int argc, char **argv, rt_error **err)
         want_args(n, 1, "create", "<container-id>", err) < 0)
         return 1;
     o.id = argv[0];
+    o.listen_fds = listen_fds_from_env();
     return container_create(&o, err) < 0 ? 1 : 0;
 }

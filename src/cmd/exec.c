@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "container.h"
 #include "exec.h"
 
 int cmd_exec(const global_opts *g, int argc, char **argv, rt_error **err)
@@ -39,6 +40,7 @@ int cmd_exec(const global_opts *g, int argc, char **argv, rt_error **err)
         goto out;
     }
     o.id = argv[used];
+    o.listen_fds = listen_fds_from_env();
     o.args = argv + used + 1;
     o.args_len = (size_t)(argc - used - 1);
     if (o.args_len && !strcmp(o.args[0], "--")) {

@@ -23,6 +23,7 @@ int cmd_run(const global_opts *g, int argc, char **argv, rt_error **err)
         want_args(n, 1, "run", "<container-id>", err) < 0)
         return 1;
     o.id = argv[0];
+    o.listen_fds = listen_fds_from_env();
     int status;
     if (container_run(&o, &r, &status, err) < 0)
         return 1;

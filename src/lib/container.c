@@ -212,13 +212,39 @@ static int open_console(const create_opts *o, building *b, int *console_fd, rt_e
     return 0;
 }
 
+int listen_fds_from_env(void)
+{
+    const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+    int64_t n, p;
+    if (!fds || !pid || parse_int64(fds, &n) < 0 || parse_int64(pid, &p) < 0 || p != getpid() ||
+        n < 0 || n > 1024)
+        return 0;
+    return (int)n;
+}
+
+char **env_with_listen_fds(char **env, size_t *len, int listen_fds)
+{
+    char **out = realloc(env, (*len + 3) * sizeof(char *));
+    if (!out)
+        abort();
+    out[(*len)++] = xasprintf("LISTEN_FDS=%d", listen_fds);
+    out[(*len)++] = xstrdup("LISTEN_PID=1");
+    out[*len] = NULL;
+    return out;
+}
+
 /* create up to `created`: on failure everything done so far is undone. */
 static int create_core(const create_opts *o, building *b, rt_error **err)
 {
     *b = (building){.rootfd = -1, .dirfd = -1, .console = -1};
     cleanup_bundle loaded_bundle lb = {0};
-    if (state_valid_id(o->id, err) < 0 || bundle_load(o->bundle, &lb, err) < 0 || config_validate(&lb, o, err) < 0)
+    if (state_valid_id(o->id, err) < 0 || bundle_load(o->bundle, &lb, err) < 0 ||
+        config_validate(&lb, o, err) < 0)
         return -1;
+    if (o->listen_fds) {
+        oci_process *p = lb.cfg->process;
+        p->env = env_with_listen_fds(p->env, &p->env_len, o->listen_fds);
+    }
     ns_plan ns;
     if (ns_plan_make(lb.cfg, &ns, err) < 0)
         return -1;
@@ -260,7 +286,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         .state_dirfd = fifo_dirfd,
         .lock_fd = b->dirfd,
         .console_fd = console_fd,
-        .preserve_fds = o->preserve_fds,
+        .preserve_fds = o->listen_fds + o->preserve_fds,
         .no_pivot = o->no_pivot,
         .no_new_keyring = o->no_new_keyring,
     };

@@ -20,6 +20,7 @@ typedef struct create_opts {
     const char *pid_file;
     const char *console_socket;
     int preserve_fds;
+    int listen_fds; /* socket activation: LISTEN_FDS of rt's environment */
     bool no_pivot;
     bool no_new_keyring;
     bool foreground; /* run without --detach: rt stays and can proxy a terminal */
@@ -42,6 +43,12 @@ typedef struct opened {
 int container_open(const char *root, const char *id, bool lock, opened *c, rt_error **err);
 void opened_close(opened *c);
 #define cleanup_opened __attribute__((cleanup(opened_close)))
+
+/* Socket activation as runc does it: with LISTEN_FDS=L and LISTEN_PID=our
+ * pid in the environment, fds 3..3+L-1 go to the process (before the
+ * --preserve-fds ones) with LISTEN_FDS=L and LISTEN_PID=1 in its env. */
+int listen_fds_from_env(void);
+char **env_with_listen_fds(char **env, size_t *len, int listen_fds);
 
 /* Write pid atomically to path (relative to the cwd). */
 int write_pid_file(const char *path, pid_t pid, rt_error **err);

@@ -277,6 +277,8 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
     }
     if (apply_flags(*p, o, err) < 0)
         return -1;
+    if (o->listen_fds)
+        (*p)->env = env_with_listen_fds((*p)->env, &(*p)->env_len, o->listen_fds);
     if ((*p)->terminal && !o->console_socket && o->detach)
         return rt_err(err, 0, "cannot allocate tty if rt will detach without setting console "
                               "socket");
@@ -360,7 +362,7 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
         goto out;
     if (p->terminal && open_console(o, &console, &console_child, err) < 0)
         goto out;
-    pid_t pid = spawn_in(&t, p, sync_fds, o->preserve_fds, console_child);
+    pid_t pid = spawn_in(&t, p, sync_fds, o->listen_fds + o->preserve_fds, console_child);
     if (console_child >= 0)
         close(console_child);
     console_child = -1;

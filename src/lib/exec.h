@@ -28,6 +28,7 @@ typedef struct exec_opts {
     const char *process_label;
     const char *cgroup;
     int preserve_fds;
+    int listen_fds;
     bool tty;
     bool no_new_privs;
     bool detach;
