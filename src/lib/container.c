@@ -22,6 +22,7 @@
 #include "init.h"
 #include "log.h"
 #include "namespaces.h"
+#include "notify.h"
 #include "oci_state.h"
 #include "rootfs.h"
 #include "state.h"
@@ -252,6 +253,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     int sync_fds[2] = {-1, -1};
     cleanup_close int fifo_dirfd = -1;
     cleanup_close int console_fd = -1;
+    cleanup_free char *state_path = NULL;
     b->st = calloc(1, sizeof(*b->st));
     fill_state(b->st, o, &lb);
     if (cgroup_resolve(lb.cfg, o->id, b->st, err) < 0)
@@ -260,6 +262,9 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         (b->dirfd = state_dir_create(b->rootfd, o->id, err)) < 0)
         goto out;
     if (write_file_atomic(b->dirfd, CONFIG_COPY, lb.data, lb.len, 0600, err) < 0)
+        goto out;
+    state_path = xasprintf("%s/%s", o->root, o->id);
+    if (notify_prepare(b->dirfd, state_path, lb.cfg, err) < 0)
         goto out;
     /* 0622 whatever our umask: the init opens it after becoming the user. */
     if (mkfifoat(b->dirfd, EXEC_FIFO, 0622) < 0 || fchmodat(b->dirfd, EXEC_FIFO, 0622, 0) < 0) {
@@ -376,6 +381,9 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
     cleanup_close int pidfd = state_init_pidfd(st);
     if (pidfd < 0)
         return rt_err(err, 0, "cannot start a container that has stopped");
+    cleanup_close int notify = -1;
+    if (notify_listen(dirfd, &notify, err) < 0)
+        return -1;
     cleanup_close int fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fifo < 0)
         return rt_err(err, errno, "open exec.fifo");
@@ -397,6 +405,8 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
     }
     if (unlinkat(dirfd, EXEC_FIFO, 0) < 0)
         return rt_err(err, errno, "remove exec.fifo");
+    if (notify >= 0)
+        return notify_wait_ready(notify, pidfd, st->pid, err);
     return 0;
 }
 
