@@ -38,6 +38,14 @@ static const char *const hooks[] = {
     "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
 
+static const char *const mpol_modes[] = {
+    "MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_PREFERRED", "MPOL_PREFERRED_MANY",
+    "MPOL_WEIGHTED_INTERLEAVE", "MPOL_LOCAL",
+};
+static const char *const mpol_flags[] = {
+    "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES",
+};
+
 int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
 {
     (void)g;
@@ -47,6 +55,8 @@ int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
     const oci_features_cgroup cgroup = {.v1 = OCI_TRUE, .v2 = OCI_TRUE, .systemd = OCI_FALSE,
                                         .systemd_user = OCI_FALSE, .rdma = OCI_FALSE};
     const oci_features_seccomp seccomp = {.enabled = OCI_FALSE};
+    const oci_features_memory_policy mpol = {.modes = LIST(mpol_modes), .flags = LIST(mpol_flags)};
+    const oci_features_intel_rdt rdt = {.enabled = OCI_FALSE};
     const oci_features_linux lnx = {
         .namespaces = LIST(namespaces),
         .capabilities = LIST(capabilities),
@@ -55,6 +65,9 @@ int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
         .apparmor_enabled = OCI_FALSE,
         .selinux_enabled = OCI_FALSE,
         .mount_extensions_idmap_enabled = OCI_FALSE,
+        .intel_rdt = &rdt,
+        .memory_policy = &mpol,
+        .net_devices_enabled = OCI_TRUE,
     };
     char *ann_keys[] = {"org.opencontainers.rt.version"};
     char *ann_values[] = {RT_VERSION};

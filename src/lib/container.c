@@ -22,9 +22,11 @@
 #include "init.h"
 #include "log.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "notify.h"
 #include "oci_state.h"
 #include "rootfs.h"
+#include "schedattr.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -176,6 +178,8 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns, i
 {
     if (ns_creates(ns, CLONE_NEWUSER) && ns_write_id_maps(b->pid, lb->cfg, err) < 0)
         return -1;
+    if (netdev_move(lb->cfg, b->pid, err) < 0)
+        return -1;
     if (cgroup_enter(b->st, b->pid, err) < 0 || sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
     b->st->pid = b->pid;
@@ -302,7 +306,9 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     }
     close(sync_fds[1]);
     sync_fds[1] = -1;
-    if (drive_init(b, &lb, &ns, sync_fds[0], err) < 0 || state_write(b->dirfd, b->st, err) < 0)
+    if (drive_init(b, &lb, &ns, sync_fds[0], err) < 0 ||
+        sched_apply_process(lb.cfg->process, b->pid, err) < 0 ||
+        state_write(b->dirfd, b->st, err) < 0)
         goto out;
     r = 0;
 out:

@@ -16,6 +16,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "process.h"
+#include "schedattr.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util/util.h"
@@ -292,7 +293,9 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
         return rt_err(err, 0, "exec: selinux labels are not supported yet");
     if (o->cgroup)
         return rt_err(err, 0, "exec: --cgroup is not supported yet");
-    return process_validate(*p, err);
+    if (process_validate(*p, err) < 0 || sched_validate_process(*p, err) < 0)
+        return -1;
+    return 0;
 }
 
 /* Wait for the process, forwarding our signals to it. */
@@ -374,7 +377,9 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
     sync_fds[1] = -1;
     enum sync_type type;
     cleanup_free char *msg = NULL;
-    if (cgroup_enter(c->st, pid, err) < 0 || sync_send(sync_fds[0], SYNC_GO, NULL, err) < 0) {
+    if (sched_exec_affinity(p, pid, false, err) < 0 || cgroup_enter(c->st, pid, err) < 0 ||
+        sched_exec_affinity(p, pid, true, err) < 0 || sched_apply_process(p, pid, err) < 0 ||
+        sync_send(sync_fds[0], SYNC_GO, NULL, err) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         goto out;

@@ -14,6 +14,7 @@
 #include "hooks.h"
 #include "process.h"
 #include "rootfs.h"
+#include "schedattr.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util/path.h"
@@ -142,7 +143,7 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
     if (p->terminal && pty_make_controlling(&tty, err) < 0)
         return -1;
     pty_close(&tty);
-    if (process_apply_limits(p, err) < 0)
+    if (process_apply_limits(p, err) < 0 || sched_apply_init(cfg, err) < 0)
         return -1;
     if (!(res->envp = process_environment(p)))
         return rt_err(err, ENOMEM, "environment");

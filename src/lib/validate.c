@@ -10,8 +10,11 @@
 #include "cgroup.h"
 #include "hooks.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "process.h"
+#include "rdt.h"
 #include "rootfs.h"
+#include "schedattr.h"
 #include "util/util.h"
 
 int bundle_load(const char *bundle, loaded_bundle *lb, rt_error **err)
@@ -71,24 +74,10 @@ static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_err
         return unsupported(err, "process.apparmorProfile");
     if (p->selinux_label && *p->selinux_label)
         return unsupported(err, "process.selinuxLabel");
-    if (p->scheduler)
-        return unsupported(err, "process.scheduler");
-    if (p->io_priority)
-        return unsupported(err, "process.ioPriority");
-    if (p->exec_cpu_affinity)
-        return unsupported(err, "process.execCPUAffinity");
     if (!l)
         return 0;
     if (l->seccomp)
         return unsupported(err, "linux.seccomp");
-    if (l->intel_rdt)
-        return unsupported(err, "linux.intelRdt");
-    if (l->memory_policy)
-        return unsupported(err, "linux.memoryPolicy");
-    if (l->personality)
-        return unsupported(err, "linux.personality");
-    if (l->net_devices_len)
-        return unsupported(err, "linux.netDevices");
     return 0;
 }
 
@@ -107,7 +96,8 @@ int config_validate(const loaded_bundle *lb, const create_opts *o, rt_error **er
             mountns = true;
     if (!mountns)
         return rt_err(err, 0, "config.json: linux.namespaces: a mount namespace is required");
-    if (process_validate(cfg->process, err) < 0 || hooks_validate(cfg->hooks, err) < 0 ||
+    if (process_validate(cfg->process, err) < 0 || sched_validate(cfg, err) < 0 ||
+        netdev_validate(cfg, err) < 0 || rdt_validate(cfg, err) < 0 || hooks_validate(cfg->hooks, err) < 0 ||
         cgroup_check_resources(cfg, err) < 0 ||
         rootfs_validate(cfg, lb->rootfs, err) < 0)
         return rt_err_wrap(err, "config.json");
