@@ -16,8 +16,8 @@ install_missing "${BUILD_DEPS[@]}" jq
 BUILD_DIR="${BUILD_DIR:-build}"
 say "building rt in $BUILD_DIR"
 build_rt "$BUILD_DIR"
-RT="$PWD/$BUILD_DIR/src/rt"
-[[ -x "$RT" ]] || RT="$PWD/$BUILD_DIR/rt"
+RT="$(realpath "$BUILD_DIR")/src/rt"
+[[ -x "$RT" ]] || RT="$(realpath "$BUILD_DIR")/rt"
 
 bundle="$(mktemp -d /tmp/rt-demo.XXXXXX)"
 trap 'rm -rf "$bundle"' EXIT

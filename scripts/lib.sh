@@ -6,7 +6,7 @@ BUILD_DEPS=(meson ninja-build gcc libc6-dev pkg-config libyajl-dev libcap-dev li
     libselinux1-dev libapparmor-dev busybox-static)
 
 say() {
-    printf '\n==> %s\n' "$*" >&2
+    printf '\n==> %s\n' "$*"
 }
 
 die() {

@@ -18,8 +18,9 @@ cd "$(dirname "$0")/.."
 require_root
 # tini -s: a subreaper for the test run, since PID 1 of some machines (and containers) does
 # not reap orphans, and a detached container's init is re-parented to the nearest reaper.
-# runc: the compare tests run the same bundles under runc.
-install_missing "${BUILD_DEPS[@]}" bats jq tini runc || die "could not install dependencies"
+# runc: the compare tests run the same bundles under runc. procps: bats needs ps or pkill
+# for BATS_TEST_TIMEOUT.
+install_missing "${BUILD_DEPS[@]}" bats jq tini runc procps || die "could not install dependencies"
 
 BUILD_DIR="${BUILD_DIR:-build}"
 ASAN_BUILD_DIR="${ASAN_BUILD_DIR:-build-asan}"
@@ -115,8 +116,8 @@ fi
 # --- behaviour tests ---------------------------------------------------------------------
 targets=("$@")
 ((${#targets[@]})) || targets=(tests/bats)
-RT_BIN="$PWD/$BUILD_DIR/src/rt"
-[[ -x "$RT_BIN" ]] || RT_BIN="$PWD/$BUILD_DIR/rt"
+RT_BIN="$(realpath "$BUILD_DIR")/src/rt"
+[[ -x "$RT_BIN" ]] || RT_BIN="$(realpath "$BUILD_DIR")/rt"
 say "bats ${targets[*]} (RT=$RT_BIN)"
 reaper=()
 if command -v tini >/dev/null; then

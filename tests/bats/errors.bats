@@ -322,15 +322,18 @@ CASES
     assert_no_leak "$ID"
 }
 
-@test "ps pause resume update events: not implemented yet" {
+@test "commands not implemented yet fail with one clear line" {
     rt_only "runc implements them"
+    # the commands `rt --help` marks "(not implemented yet)"; none left: nothing to test
+    local todo
+    todo="$("$RT" --help | awk '/not implemented yet/ {print $1}')"
+    [[ -n "$todo" ]] || skip "every command is implemented"
     set_args sleep 1000
     rtc run -d -b "$BUNDLE" "$ID"
     assert_success
     local cmd
-    for cmd in "ps $ID" "pause $ID" "resume $ID" "update $ID" "events $ID"; do
-        # shellcheck disable=SC2086
-        rtc $cmd
+    for cmd in $todo; do
+        rtc "$cmd" "$ID"
         assert_error 'not implemented'
     done
     assert_equal "$(container_status "$ID")" running

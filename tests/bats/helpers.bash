@@ -160,7 +160,7 @@ leaks_of() {
         [[ -e "$root/$id" ]] && out+="state dir $root/$id"$'\n'
         local cg
         cg="$(cgroups_of "$id")"
-        [[ -n "$cg" ]] && out+="cgroup dirs: $(echo $cg)"$'\n'
+        [[ -n "$cg" ]] && out+="cgroup dirs: ${cg//$'\n'/ }"$'\n'
         grep -qF -- "$id" /proc/self/mountinfo && out+="mounts naming $id"$'\n'
         local p
         p="$(pids_of "$id")"
