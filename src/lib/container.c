@@ -256,6 +256,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     int r = -1;
     int sync_fds[2] = {-1, -1};
     cleanup_close int fifo_dirfd = -1;
+    mount_trees trees = {0};
     cleanup_close int console_fd = -1;
     cleanup_free char *state_path = NULL;
     b->st = calloc(1, sizeof(*b->st));
@@ -285,6 +286,12 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     }
     if (lb.cfg->process->terminal && open_console(o, b, &console_fd, err) < 0)
         goto out;
+    /* Idmapped mounts of a container in a user namespace are made here, in
+     * the host's user namespace, and attached by the init. */
+    if (mount_trees_prepare(lb.cfg, lb.bundle,
+                            ns_creates(&ns, CLONE_NEWUSER) || ns_joins(&ns, CLONE_NEWUSER), &trees,
+                            err) < 0)
+        goto out;
     init_args a = {
         .cfg = lb.cfg,
         .st = b->st,
@@ -298,6 +305,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         .preserve_fds = o->listen_fds + o->preserve_fds,
         .no_pivot = o->no_pivot,
         .no_new_keyring = o->no_new_keyring,
+        .mount_trees = &trees,
     };
     b->pid = clone_init(&a, sync_fds[0]);
     if (b->pid < 0) {
@@ -312,6 +320,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         goto out;
     r = 0;
 out:
+    mount_trees_close(&trees);
     ns_plan_close(&ns);
     for (int i = 0; i < 2; i++)
         if (sync_fds[i] >= 0)

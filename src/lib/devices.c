@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "mountapi.h"
 #include "util/path.h"
 #include "util/util.h"
 
@@ -22,7 +23,7 @@ static const struct {
 static const struct {
     const char *target, *link;
 } default_links[] = {
-    {"/proc/self/fd", "/dev/fd"},     {"/proc/self/fd/0", "/dev/stdin"},
+    {"/proc/self/fd", "/dev/fd"},       {"/proc/self/fd/0", "/dev/stdin"},
     {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
     {"pts/ptmx", "/dev/ptmx"},
 };
@@ -55,6 +56,24 @@ int devices_validate(const oci_config *cfg, rt_error **err)
     return 0;
 }
 
+/* The host's node at path, bind-mounted on target (fd-based where the
+ * kernel has open_tree, mount(2) otherwise). */
+static int bind_host_node(const char *path, int target, rt_error **err)
+{
+    cleanup_close int tree = mnt_tree_clone(AT_FDCWD, path, false, err);
+    if (tree >= 0) {
+        if (mnt_tree_attach(tree, target, err) < 0)
+            return rt_err_wrap(err, "bind-mount device %s", path);
+        return 0;
+    }
+    if (errno != ENOSYS)
+        return rt_err_wrap(err, "bind-mount device %s", path);
+    char buf[32];
+    if (mount(path, path_fd(target, buf), NULL, MS_BIND, NULL) < 0)
+        return rt_err(err, errno, "bind-mount device %s", path);
+    return 0;
+}
+
 /* mknod (or, in a user namespace, bind the host's node) at path. */
 static int make_node(int rootfd, const char *path, mode_t mode, dev_t dev, uid_t uid, gid_t gid,
                      bool userns, rt_error **err)
@@ -66,19 +85,17 @@ static int make_node(int rootfd, const char *path, mode_t mode, dev_t dev, uid_t
     if (dfd < 0)
         return -1;
     const char *name = slash + 1;
-    char buf[32];
     if (userns) {
-        int fd = openat(dfd, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+        /* O_EXCL: an existing node is never opened (that could act on a device). */
+        int fd = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0 && errno != EEXIST)
             return rt_err(err, errno, "create %s", path);
         if (fd >= 0)
             close(fd);
-        cleanup_close int target = path_open_in_root(rootfd, path, O_PATH, err);
+        cleanup_close int target = path_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, err);
         if (target < 0)
             return -1;
-        if (mount(path, path_fd(target, buf), NULL, MS_BIND, NULL) < 0)
-            return rt_err(err, errno, "bind-mount device %s", path);
-        return 0;
+        return bind_host_node(path, target, err);
     }
     unlinkat(dfd, name, 0);
     if (mknodat(dfd, name, mode, dev) < 0)
@@ -98,8 +115,8 @@ int devices_setup(int rootfd, const oci_config *cfg, bool userns, rt_error **err
     if (!dev_is_bind_mounted(cfg)) {
         for (size_t i = 0; i < sizeof(default_devices) / sizeof(*default_devices); i++) {
             if (make_node(rootfd, default_devices[i].path, S_IFCHR | 0666,
-                          makedev(default_devices[i].major, default_devices[i].minor), 0, 0,
-                          userns, err) < 0)
+                          makedev(default_devices[i].major, default_devices[i].minor), 0, 0, userns,
+                          err) < 0)
                 return -1;
         }
         cleanup_close int dev = path_create_in_root(rootfd, "/dev", false, err);

@@ -132,6 +132,7 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         .userns = userns,
         .cgroupns = ns_creates(a->ns, CLONE_NEWCGROUP),
         .netns = ns_creates(a->ns, CLONE_NEWNET),
+        .trees = a->mount_trees,
     };
     if (make_cwd(a->rootfs, p->cwd, err) < 0 ||
         rootfs_prepare(cfg, a->rootfs, a->st, &ro, err) < 0)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "mounts.h"
 #include "namespaces.h"
 #include "oci_config.h"
 #include "state.h"
@@ -22,6 +23,7 @@ typedef struct init_args {
     int lock_fd;     /* the parent's locked state dir fd: closed at once */
     int console_fd;  /* process.terminal: where the pty master is sent, else -1 */
     int preserve_fds;
+    const mount_trees *mount_trees; /* idmapped mounts made by the parent */
     bool no_pivot;
     bool no_new_keyring;
 } init_args;

@@ -44,16 +44,15 @@ int mnt_tree_attach(int tree, int dest_fd, rt_error **err)
     return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n,
-                     rt_error **err)
+static int write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n, rt_error **err)
 {
     size_t cap = n * 40 + 1, len = 0;
     cleanup_free char *buf = malloc(cap);
     if (!buf)
         return rt_err(err, ENOMEM, "idmap");
     for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(buf + len, cap - len, "%u %u %u\n", m[i].container_id,
-                                m[i].host_id, m[i].size);
+        len += (size_t)snprintf(buf + len, cap - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
+                                m[i].size);
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
     cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);

@@ -10,9 +10,11 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 
+#include "mountapi.h"
 #include "util/path.h"
 #include "util/util.h"
 
+/* clang-format off */
 static const struct {
     const char *name;
     bool clear;
@@ -33,8 +35,11 @@ static const struct {
     {"lazytime", false, MS_LAZYTIME}, {"nolazytime", true, MS_LAZYTIME},
     {"iversion", false, MS_I_VERSION}, {"noiversion", true, MS_I_VERSION},
     {"silent", false, MS_SILENT},     {"loud", true, MS_SILENT},
+    {"nosymfollow", false, MS_NOSYMFOLLOW}, {"symfollow", true, MS_NOSYMFOLLOW},
     {"bind", false, MS_BIND},         {"rbind", false, MS_BIND | MS_REC},
 };
+
+#define ATIME_FLAGS (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)
 
 static const struct {
     const char *name;
@@ -46,6 +51,7 @@ static const struct {
     {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
+/* The recursive options, applied with mount_setattr(AT_RECURSIVE). */
 static const struct {
     const char *name;
     bool clear;
@@ -56,11 +62,31 @@ static const struct {
     {"rnodev", false, MOUNT_ATTR_NODEV},    {"rdev", true, MOUNT_ATTR_NODEV},
     {"rnoexec", false, MOUNT_ATTR_NOEXEC},  {"rexec", true, MOUNT_ATTR_NOEXEC},
     {"rnodiratime", false, MOUNT_ATTR_NODIRATIME}, {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
-    {"rnoatime", false, MOUNT_ATTR_NOATIME},
-    {"rrelatime", false, MOUNT_ATTR_RELATIME},
-    {"rstrictatime", false, MOUNT_ATTR_STRICTATIME},
     {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW}, {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
 };
+
+/* The atime setting is one value, not a bit: MOUNT_ATTR_RELATIME is 0, and
+ * a change must clear the whole MOUNT_ATTR__ATIME field. */
+static const struct {
+    const char *name;
+    unsigned long long atime;
+} recursive_atime_opts[] = {
+    {"rnoatime", MOUNT_ATTR_NOATIME},       {"ratime", MOUNT_ATTR_RELATIME},
+    {"rrelatime", MOUNT_ATTR_RELATIME},     {"rnorelatime", MOUNT_ATTR_STRICTATIME},
+    {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
+};
+
+/* Per-mount flags a bind mount takes as mount attributes. */
+static const struct {
+    unsigned long flag;
+    unsigned long long attr;
+} bind_attrs[] = {
+    {MS_RDONLY, MOUNT_ATTR_RDONLY},         {MS_NOSUID, MOUNT_ATTR_NOSUID},
+    {MS_NODEV, MOUNT_ATTR_NODEV},           {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+};
+
+/* clang-format on */
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof(*(a)))
 
@@ -69,10 +95,15 @@ static bool parse_one(const char *o, mount_opts *out)
     for (size_t i = 0; i < ARRAY_LEN(flag_opts); i++) {
         if (strcmp(o, flag_opts[i].name))
             continue;
-        if (flag_opts[i].clear)
+        if (flag_opts[i].flag & ATIME_FLAGS)
+            out->atime_given = true;
+        if (flag_opts[i].clear) {
             out->flags &= ~flag_opts[i].flag;
-        else
+            out->cleared |= flag_opts[i].flag;
+        } else {
             out->flags |= flag_opts[i].flag;
+            out->cleared &= ~flag_opts[i].flag;
+        }
         return true;
     }
     for (size_t i = 0; i < ARRAY_LEN(propagation_opts); i++) {
@@ -89,9 +120,23 @@ static bool parse_one(const char *o, mount_opts *out)
             out->attr_set &= ~recursive_opts[i].attr;
         } else {
             out->attr_set |= recursive_opts[i].attr;
+            out->attr_clr &= ~recursive_opts[i].attr;
         }
         return true;
     }
+    for (size_t i = 0; i < ARRAY_LEN(recursive_atime_opts); i++) {
+        if (strcmp(o, recursive_atime_opts[i].name))
+            continue;
+        out->attr_clr |= MOUNT_ATTR__ATIME;
+        out->attr_set = (out->attr_set & ~MOUNT_ATTR__ATIME) | recursive_atime_opts[i].atime;
+        return true;
+    }
+    if (!strcmp(o, "tmpcopyup"))
+        return out->tmpcopyup = true;
+    if (!strcmp(o, "idmap"))
+        return out->idmap = true;
+    if (!strcmp(o, "ridmap"))
+        return out->idmap = out->ridmap = true;
     return false;
 }
 
@@ -102,41 +147,90 @@ int mount_opts_parse(char **options, size_t n, mount_opts *out, rt_error **err)
     for (size_t i = 0; i < n; i++)
         cap += strlen(options[i]) + 1;
     out->data = calloc(1, cap);
+    if (!out->data)
+        return rt_err(err, ENOMEM, "mount options");
     for (size_t i = 0; i < n; i++) {
         const char *o = options[i];
         if (parse_one(o, out))
             continue;
-        if (!strcmp(o, "tmpcopyup") || !strcmp(o, "idmap") || !strcmp(o, "ridmap")) {
-            free(out->data);
-            out->data = NULL;
-            return rt_err(err, 0, "mount option \"%s\" is not supported yet", o);
-        }
         /* Anything else is filesystem data, passed through (mode=755, size=...). */
         len += (size_t)snprintf(out->data + len, cap - len, "%s%s", len ? "," : "", o);
     }
     return 0;
 }
 
+/* The mappings an idmapped mount uses: its own, or with a bare idmap/ridmap
+ * option the container's user namespace mappings.  False if none. */
+static bool idmap_of(const oci_config *cfg, const oci_mount *m, const mount_opts *o,
+                     idmap_maps *maps)
+{
+    memset(maps, 0, sizeof(*maps));
+    maps->recursive = o->ridmap;
+    if (m->uid_mappings_len || m->gid_mappings_len) {
+        maps->uids = m->uid_mappings;
+        maps->nuids = m->uid_mappings_len;
+        maps->gids = m->gid_mappings;
+        maps->ngids = m->gid_mappings_len;
+        return true;
+    }
+    if (!o->idmap)
+        return false;
+    if (cfg && cfg->linux_) {
+        maps->uids = cfg->linux_->uid_mappings;
+        maps->nuids = cfg->linux_->uid_mappings_len;
+        maps->gids = cfg->linux_->gid_mappings;
+        maps->ngids = cfg->linux_->gid_mappings_len;
+    }
+    return true;
+}
+
+static bool has_data_key(const char *data, const char *key)
+{
+    size_t k = strlen(key);
+    for (const char *p = data; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (!strncmp(p, key, k) && p[k] == '=')
+            return true;
+    return false;
+}
+
+static int validate_one(const oci_config *cfg, size_t i, rt_error **err)
+{
+    const oci_mount *m = &cfg->mounts[i];
+    if (!m->destination || m->destination[0] != '/')
+        return rt_err(err, 0, "mounts[%zu].destination: must be an absolute path", i);
+    mount_opts o;
+    if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
+        return rt_err_wrap(err, "mounts[%zu].options", i);
+    cleanup_free char *data = o.data;
+    bool bind = (o.flags & MS_BIND) != 0;
+    if (!bind && !m->type)
+        return rt_err(err, 0, "mounts[%zu].type: required for a mount that is not a bind mount", i);
+    if (bind && (!m->source || !*m->source))
+        return rt_err(err, 0, "mounts[%zu].source: required for a bind mount", i);
+    if (o.tmpcopyup && (bind || strcmp(m->type, "tmpfs")))
+        return rt_err(err, 0, "mounts[%zu].options: tmpcopyup needs a tmpfs mount", i);
+    if (!bind && !strcmp(m->type, "overlay") && !has_data_key(data, "lowerdir"))
+        return rt_err(err, 0, "mounts[%zu].options: an overlay mount needs lowerdir=", i);
+    if (!m->uid_mappings_len != !m->gid_mappings_len)
+        return rt_err(err, 0, "mounts[%zu]: uidMappings and gidMappings go together", i);
+    idmap_maps maps;
+    if (!idmap_of(cfg, m, &o, &maps))
+        return 0;
+    if (!bind)
+        return rt_err(err, 0, "mounts[%zu]: an idmapped mount must be a bind mount", i);
+    if (!maps.nuids || !maps.ngids)
+        return rt_err(err, 0,
+                      "mounts[%zu].options: idmap without uidMappings and gidMappings needs the "
+                      "container's user namespace mappings",
+                      i);
+    return 0;
+}
+
 int mounts_validate(const oci_config *cfg, rt_error **err)
 {
-    for (size_t i = 0; i < cfg->mounts_len; i++) {
-        const oci_mount *m = &cfg->mounts[i];
-        if (!m->destination || m->destination[0] != '/')
-            return rt_err(err, 0, "mounts[%zu].destination: must be an absolute path", i);
-        if (m->uid_mappings_len || m->gid_mappings_len)
-            return rt_err(err, 0, "mounts[%zu].uidMappings: idmapped mounts are not supported yet",
-                          i);
-        mount_opts o;
-        if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
-            return rt_err_wrap(err, "mounts[%zu].options", i);
-        free(o.data);
-        bool bind = (o.flags & MS_BIND) != 0;
-        if (!bind && !m->type)
-            return rt_err(err, 0, "mounts[%zu].type: required for a mount that is not a bind mount",
-                          i);
-        if (bind && (!m->source || !*m->source))
-            return rt_err(err, 0, "mounts[%zu].source: required for a bind mount", i);
-    }
+    for (size_t i = 0; i < cfg->mounts_len; i++)
+        if (validate_one(cfg, i, err) < 0)
+            return -1;
     return 0;
 }
 
@@ -164,22 +258,27 @@ int remount_keep_locked(const char *target, unsigned long flags, rt_error **err)
 }
 
 /* Flags a bind mount cannot take on the first mount(2): applied by remount. */
-#define BIND_REMOUNT_FLAGS                                                                         \
-    (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME |     \
-     MS_STRICTATIME)
+#define BIND_REMOUNT_FLAGS                                                                     \
+    (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | \
+     MS_STRICTATIME | MS_NOSYMFOLLOW)
 
-static int finish_mount(const char *target, const mount_opts *o, const char *dest, rt_error **err)
+/* Propagation and the recursive attributes of a mount now on fd (O_PATH). */
+static int finish_mount(int fd, const mount_opts *o, const char *dest, rt_error **err)
 {
-    if ((o->flags & MS_BIND) && (o->flags & BIND_REMOUNT_FLAGS)) {
-        if (remount_keep_locked(target, o->flags & BIND_REMOUNT_FLAGS, err) < 0)
-            return rt_err_wrap(err, "mount %s", dest);
+    char buf[32];
+    if (o->propagation) {
+        bool rec = (o->propagation & MS_REC) != 0;
+        if (mnt_tree_setattr(fd, 0, 0, o->propagation & ~MS_REC, rec, err) < 0) {
+            if (errno != ENOSYS)
+                return rt_err_wrap(err, "set propagation of %s", dest);
+            if (mount(NULL, path_fd(fd, buf), NULL, o->propagation, NULL) < 0)
+                return rt_err(err, errno, "set propagation of %s", dest);
+        }
     }
-    if (o->propagation && mount(NULL, target, NULL, o->propagation, NULL) < 0)
-        return rt_err(err, errno, "set propagation of %s", dest);
-    if (o->attr_set || o->attr_clr) {
-        struct mount_attr attr = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
-        if (syscall(SYS_mount_setattr, AT_FDCWD, target, AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-            return rt_err(err, errno, "set recursive attributes of %s", dest);
+    if (mnt_tree_setattr(fd, o->attr_set, o->attr_clr, 0, true, err) < 0) {
+        if (errno == ENOSYS)
+            return rt_err(err, ENOSYS, "recursive mount options on %s", dest);
+        return rt_err_wrap(err, "set recursive options of %s", dest);
     }
     return 0;
 }
@@ -231,13 +330,126 @@ static int mount_cgroup(int rootfd, const oci_mount *m, const mount_opts *o, con
         close(sub);
         if ((sub = path_open_in_root(rootfd, dest, O_PATH, err)) < 0)
             return -1;
-        if (remount_keep_locked(path_fd(sub, sbuf), flags | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                                err) < 0)
+        if (remount_keep_locked(path_fd(sub, sbuf), flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) <
+            0)
             return -1;
     }
     if (flags & MS_RDONLY)
         return remount_keep_locked(path_fd(fd, buf), MS_RDONLY, err);
     return 0;
+}
+
+/* A bind mount the old way: mount(2), then a remount for the flags. */
+static int bind_classic(int fd, const oci_mount *m, const mount_opts *o, rt_error **err)
+{
+    char buf[32];
+    if (mount(m->source, path_fd(fd, buf), NULL, o->flags & (MS_BIND | MS_REC), NULL) < 0)
+        return rt_err(err, errno, "mount \"%s\" on \"%s\"", m->source, m->destination);
+    return 0;
+}
+
+/* A detached copy of the bind source, idmapped if asked, with the per-mount
+ * flags set on its top mount, ready to be attached.  -1 with errno ENOSYS
+ * (and *err unset) on a kernel without open_tree. */
+static int bind_tree_make(int dirfd, const oci_mount *m, const mount_opts *o,
+                          const idmap_maps *maps, rt_error **err)
+{
+    bool rec = (o->flags & MS_REC) != 0;
+    cleanup_close int tree = mnt_tree_clone(dirfd, m->source, rec, err);
+    if (tree < 0)
+        return errno == ENOSYS ? -1 : rt_err_wrap(err, "mount %s", m->destination);
+    if (maps && mnt_tree_idmap(tree, maps->uids, maps->nuids, maps->gids, maps->ngids,
+                               maps->recursive, err) < 0)
+        return rt_err_wrap(err, "mount %s", m->destination);
+    unsigned long long set = 0, clr = 0;
+    for (size_t i = 0; i < ARRAY_LEN(bind_attrs); i++) {
+        if (o->flags & bind_attrs[i].flag)
+            set |= bind_attrs[i].attr;
+        else if (o->cleared & bind_attrs[i].flag)
+            clr |= bind_attrs[i].attr;
+    }
+    if (o->atime_given) {
+        clr |= MOUNT_ATTR__ATIME;
+        set |= (o->flags & MS_NOATIME)       ? MOUNT_ATTR_NOATIME
+               : (o->flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+                                             : MOUNT_ATTR_RELATIME;
+    }
+    if (mnt_tree_setattr(tree, set, clr, 0, false, err) < 0 ||
+        mnt_tree_setattr(tree, o->attr_set, o->attr_clr, 0, true, err) < 0)
+        return rt_err_wrap(err, "mount %s", m->destination);
+    return take_fd(&tree);
+}
+
+/* Attach a tree on the destination, then its propagation. */
+static int bind_tree_attach(int rootfd, const oci_mount *m, const mount_opts *o, int tree,
+                            rt_error **err)
+{
+    struct stat sb;
+    if (fstat(tree, &sb) < 0)
+        return rt_err(err, errno, "mount %s: stat source", m->destination);
+    cleanup_close int fd = path_create_in_root(rootfd, m->destination, !S_ISDIR(sb.st_mode), err);
+    if (fd < 0)
+        return rt_err_wrap(err, "mount %s", m->destination);
+    if (mnt_tree_attach(tree, fd, err) < 0)
+        return rt_err_wrap(err, "mount \"%s\" on \"%s\"", m->source, m->destination);
+    mount_opts prop = {.propagation = o->propagation};
+    return finish_mount(tree, &prop, m->destination, err);
+}
+
+static int mount_bind(int rootfd, const oci_mount *m, const mount_opts *o, rt_error **err)
+{
+    idmap_maps maps;
+    bool idmapped = idmap_of(NULL, m, o, &maps);
+    cleanup_close int tree = bind_tree_make(AT_FDCWD, m, o, idmapped ? &maps : NULL, err);
+    if (tree >= 0)
+        return bind_tree_attach(rootfd, m, o, tree, err);
+    if (errno != ENOSYS)
+        return -1;
+    if (idmapped)
+        return rt_err(err, ENOSYS, "mount %s: idmapped mounts need Linux 5.12", m->destination);
+    struct stat sb;
+    if (stat(m->source, &sb) < 0)
+        return rt_err(err, errno, "mount %s: stat source %s", m->destination, m->source);
+    cleanup_close int fd = path_create_in_root(rootfd, m->destination, !S_ISDIR(sb.st_mode), err);
+    if (fd < 0 || bind_classic(fd, m, o, err) < 0)
+        return -1;
+    /* The mount now sits on top of the O_PATH fd's directory: reopen it so
+     * later steps act on the new mount, not on what it covers. */
+    close(fd);
+    if ((fd = path_open_in_root(rootfd, m->destination, O_PATH, err)) < 0)
+        return -1;
+    char buf[32];
+    if ((o->flags & BIND_REMOUNT_FLAGS) &&
+        remount_keep_locked(path_fd(fd, buf), o->flags & BIND_REMOUNT_FLAGS, err) < 0)
+        return rt_err_wrap(err, "mount %s", m->destination);
+    return finish_mount(fd, o, m->destination, err);
+}
+
+/* A new filesystem (tmpfs, proc, overlay …) by mount(2) on the O_PATH fd. */
+static int mount_fs(int rootfd, const oci_mount *m, const mount_opts *o, rt_error **err)
+{
+    cleanup_close int fd = path_create_in_root(rootfd, m->destination, false, err);
+    if (fd < 0)
+        return -1;
+    /* tmpcopyup: keep hold of what the tmpfs is about to cover. */
+    cleanup_close int covered = -1;
+    if (o->tmpcopyup && (covered = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return rt_err(err, errno, "tmpcopyup: open %s", m->destination);
+    char buf[32];
+    const char *source = m->source ? m->source : m->type;
+    if (mount(source, path_fd(fd, buf), m->type, o->flags, o->data) < 0)
+        return rt_err(err, errno, "mount \"%s\" on \"%s\"", source, m->destination);
+    close(fd);
+    if ((fd = path_open_in_root(rootfd, m->destination, O_PATH, err)) < 0)
+        return -1;
+    if (covered >= 0) {
+        cleanup_close int top = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (top < 0)
+            return rt_err(err, errno, "tmpcopyup: open %s", m->destination);
+        if (mount_copy_tree(covered, top, err) < 0)
+            return rt_err_wrap(err, "mount %s", m->destination);
+    }
+    return finish_mount(fd, o, m->destination, err);
 }
 
 int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns, rt_error **err)
@@ -246,32 +458,70 @@ int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns,
     if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
         return -1;
     cleanup_free char *data = o.data;
-    if (m->type && !strcmp(m->type, "cgroup") && !(o.flags & MS_BIND))
+    if (o.flags & MS_BIND)
+        return mount_bind(rootfd, m, &o, err);
+    if (m->type && !strcmp(m->type, "cgroup"))
         return mount_cgroup(rootfd, m, &o, st, cgroupns, err);
-    bool bind = (o.flags & MS_BIND) != 0;
-    bool file = false;
-    if (bind) {
-        struct stat sb;
-        if (stat(m->source, &sb) < 0)
-            return rt_err(err, errno, "mount %s: stat source %s", m->destination, m->source);
-        file = !S_ISDIR(sb.st_mode);
+    return mount_fs(rootfd, m, &o, err);
+}
+
+int mount_one_prepared(int rootfd, const oci_mount *m, int tree, rt_error **err)
+{
+    mount_opts o;
+    if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
+        return -1;
+    free(o.data);
+    return bind_tree_attach(rootfd, m, &o, tree, err);
+}
+
+int mount_trees_prepare(const oci_config *cfg, const char *bundle, bool userns, mount_trees *t,
+                        rt_error **err)
+{
+    *t = (mount_trees){0};
+    if (!userns)
+        return 0;
+    cleanup_close int bundlefd = -1;
+    for (size_t i = 0; i < cfg->mounts_len; i++) {
+        const oci_mount *m = &cfg->mounts[i];
+        mount_opts o;
+        if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
+            goto fail;
+        free(o.data);
+        idmap_maps maps;
+        if (!(o.flags & MS_BIND) || !idmap_of(cfg, m, &o, &maps))
+            continue;
+        if (!t->fds) {
+            t->fds = malloc(cfg->mounts_len * sizeof(int));
+            if (!t->fds) {
+                rt_err(err, ENOMEM, "idmapped mounts");
+                goto fail;
+            }
+            t->len = cfg->mounts_len;
+            for (size_t j = 0; j < t->len; j++)
+                t->fds[j] = -1;
+        }
+        if (bundlefd < 0 && (bundlefd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+            rt_err(err, errno, "open bundle %s", bundle);
+            goto fail;
+        }
+        t->fds[i] = bind_tree_make(bundlefd, m, &o, &maps, err);
+        if (t->fds[i] < 0) {
+            if (errno == ENOSYS)
+                rt_err(err, ENOSYS, "mount %s: idmapped mounts need Linux 5.12", m->destination);
+            goto fail;
+        }
     }
-    cleanup_close int fd = path_create_in_root(rootfd, m->destination, file, err);
-    if (fd < 0)
-        return -1;
-    char buf[32];
-    const char *target = path_fd(fd, buf);
-    unsigned long flags = bind ? o.flags & (MS_BIND | MS_REC) : o.flags;
-    if (mount(m->source ? m->source : m->type, target, bind ? NULL : m->type, flags,
-              bind ? NULL : data) < 0)
-        return rt_err(err, errno, "mount \"%s\" on \"%s\"", m->source ? m->source : m->type,
-                      m->destination);
-    /* The mount now sits on top of the O_PATH fd's directory: reopen it so
-     * later steps act on the new mount, not on what it covers. */
-    close(fd);
-    fd = path_open_in_root(rootfd, m->destination, O_PATH, err);
-    if (fd < 0)
-        return -1;
-    target = path_fd(fd, buf);
-    return finish_mount(target, &o, m->destination, err);
+    return 0;
+fail:
+    mount_trees_close(t);
+    return -1;
+}
+
+void mount_trees_close(mount_trees *t)
+{
+    for (size_t i = 0; i < t->len; i++)
+        if (t->fds[i] >= 0)
+            close(t->fds[i]);
+    free(t->fds);
+    *t = (mount_trees){0};
 }

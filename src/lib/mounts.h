@@ -9,21 +9,56 @@
 #include "state.h"
 
 /* A config mount's options, split into mount(2) flags, propagation, the
- * recursive mount_setattr(2) attributes and the data string. */
+ * recursive mount_setattr(2) attributes, rt's own options and the data
+ * string (everything else, passed to the filesystem). */
 typedef struct mount_opts {
     unsigned long flags;
+    unsigned long cleared; /* MS_* flags an option cleared (rw, suid …): cleared on a bind too */
+    bool atime_given;      /* an atime option was given: a bind mount gets it */
     unsigned long propagation;
     unsigned long long attr_set, attr_clr; /* MOUNT_ATTR_* for the r* options */
+    bool tmpcopyup;
+    bool idmap, ridmap; /* ridmap sets both */
     char *data;
 } mount_opts;
+
+/* The mappings of an idmapped mount. */
+typedef struct idmap_maps {
+    const oci_id_mapping *uids, *gids;
+    size_t nuids, ngids;
+    bool recursive;
+} idmap_maps;
 
 int mount_opts_parse(char **options, size_t n, mount_opts *out, rt_error **err);
 /* Check every mount of the config (options, destinations) before cloning. */
 int mounts_validate(const oci_config *cfg, rt_error **err);
-/* Mount config mount m inside the rootfs open as rootfd. */
+/* Mount config mount m inside the rootfs open as rootfd (the cwd is the
+ * bundle: relative sources and overlay dirs are taken from there). */
 int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns, rt_error **err);
 /* Remount an existing mount point with extra flags, keeping the flags the
  * kernel locks (nosuid, nodev, noexec, atime) as they are. */
 int remount_keep_locked(const char *target, unsigned long flags, rt_error **err);
+
+/* Idmapped mounts of a container in its own user namespace: only a process
+ * in the host's user namespace may idmap a host filesystem, so the runtime
+ * makes these bind mounts as detached trees before clone, and the init
+ * attaches them.  fds[i] belongs to mounts[i], -1 for the others. */
+typedef struct mount_trees {
+    int *fds;
+    size_t len;
+} mount_trees;
+
+/* In the runtime, before clone (userns: the init gets a new or joined user
+ * namespace; without one the init makes its idmapped mounts itself and
+ * this does nothing).  Relative sources are taken from bundle. */
+int mount_trees_prepare(const oci_config *cfg, const char *bundle, bool userns, mount_trees *t,
+                        rt_error **err);
+void mount_trees_close(mount_trees *t);
+/* In the init: mount m from its prepared tree. */
+int mount_one_prepared(int rootfd, const oci_mount *m, int tree, rt_error **err);
+
+/* tmpcopyup (mountcopy.c): copy the directory src into dst, keeping owners,
+ * modes and times; symlinks are copied, never followed. */
+int mount_copy_tree(int src, int dst, rt_error **err);
 
 #endif

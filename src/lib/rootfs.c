@@ -212,7 +212,9 @@ int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st
                 return -1;
             continue;
         }
-        if (mount_one(rootfd, m, st, opts->cgroupns, err) < 0)
+        int tree = opts->trees && i < opts->trees->len ? opts->trees->fds[i] : -1;
+        if ((tree >= 0 ? mount_one_prepared(rootfd, m, tree, err)
+                       : mount_one(rootfd, m, st, opts->cgroupns, err)) < 0)
             return -1;
     }
     if (devices_setup(rootfd, cfg, opts->userns, err) < 0)

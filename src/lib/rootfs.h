@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "mounts.h"
 #include "oci_config.h"
 #include "state.h"
 #include "terminal.h"
@@ -14,6 +15,7 @@ typedef struct rootfs_opts {
     bool userns;
     bool cgroupns;
     bool netns; /* a new network namespace: sysfs can be mounted */
+    const mount_trees *trees; /* idmapped mounts made by the parent, or NULL */
     pty *pty;   /* process.terminal: filled with a pty of the container's devpts */
 } rootfs_opts;
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,31 +38,53 @@ int path_open_in_root(int rootfd, const char *path, int flags, rt_error **err)
     return fd;
 }
 
-int path_create_in_root(int rootfd, const char *path, bool last_is_file, rt_error **err)
+/* Make what is missing of path, one component at a time; each step is
+ * resolved inside the root again, so a symlink planted in the image cannot
+ * redirect us.  A dangling symlink on the way (an image's /evil -> /tmp/x)
+ * is followed inside the root, as RESOLVE_IN_ROOT follows it, and its
+ * target is made there. */
+static int create_in_root(int rootfd, const char *path, bool last_is_file, int depth,
+                          rt_error **err)
 {
-    cleanup_free char *p = xstrdup(path);
+    if (depth > 40)
+        return rt_err(err, ELOOP, "create %s in the container", path);
     cleanup_close int dirfd = openat2_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
     if (dirfd < 0)
         return rt_err(err, errno, "open container root");
-    /* Walk one component at a time; each step is resolved inside the root
-     * again, so a symlink planted in the image cannot redirect us. */
-    char *save = NULL;
-    char *comp = strtok_r(p, "/", &save);
     cleanup_free char *sofar = xstrdup("");
-    while (comp) {
-        char *next = strtok_r(NULL, "/", &save);
-        char *np = xasprintf("%s/%s", sofar, comp);
+    for (const char *p = path;;) {
+        p += strspn(p, "/");
+        if (!*p)
+            break;
+        size_t n = strcspn(p, "/");
+        const char *rest = p + n; /* "" or "/more" */
+        bool last = rest[strspn(rest, "/")] == '\0';
+        size_t parent_len = strlen(sofar);
+        char *np = xasprintf("%s/%.*s", sofar, (int)n, p);
         free(sofar);
         sofar = np;
+        const char *comp = sofar + parent_len + 1;
         int fd = openat2_in_root(rootfd, sofar, O_PATH, 0);
         if (fd < 0 && errno == ENOENT) {
             int r;
-            if (!next && last_is_file) {
+            if (last && last_is_file) {
                 r = openat(dirfd, comp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
                 if (r >= 0)
                     close(r);
             } else {
                 r = mkdirat(dirfd, comp, 0755);
+            }
+            if (r < 0 && errno == EEXIST) {
+                char target[PATH_MAX];
+                ssize_t len = readlinkat(dirfd, comp, target, sizeof(target) - 1);
+                if (len > 0) {
+                    target[len] = '\0';
+                    cleanup_free char *next =
+                        target[0] == '/' ? xasprintf("%s%s", target, rest)
+                                         : xasprintf("%.*s/%s%s", (int)parent_len, sofar, target,
+                                                     rest);
+                    return create_in_root(rootfd, next, last_is_file, depth + 1, err);
+                }
             }
             if (r < 0 && errno != EEXIST)
                 return rt_err(err, errno, "create %s in the container", sofar);
@@ -71,9 +94,14 @@ int path_create_in_root(int rootfd, const char *path, bool last_is_file, rt_erro
             return rt_err(err, errno, "open %s in the container", sofar);
         close(dirfd);
         dirfd = fd;
-        comp = next;
+        p = rest;
     }
     return take_fd(&dirfd);
+}
+
+int path_create_in_root(int rootfd, const char *path, bool last_is_file, rt_error **err)
+{
+    return create_in_root(rootfd, path, last_is_file, 0, err);
 }
 
 const char *path_fd(int fd, char buf[static 32])
