@@ -147,7 +147,9 @@ static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2
     pid_t helper = fork();
     if (helper == 0) {
         close(sync_fds[0]);
-        int32_t r = 0;
+        /* CVE-2016-9962: nothing in the container may ptrace or open /proc of
+         * the joining process; execve makes the new program dumpable again. */
+        int32_t r = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 ? -errno : 0;
         for (size_t i = 0; i < NS_KINDS && !r; i++)
             if (t->ns_fds[i] >= 0 && setns(t->ns_fds[i], ns_order[i].type) < 0)
                 r = -errno;
