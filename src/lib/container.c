@@ -18,6 +18,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "foreground.h"
 #include "hooks.h"
 #include "init.h"
 #include "log.h"
@@ -445,44 +446,6 @@ int container_start(const char *root, const char *id, rt_error **err)
     return start_opened(&c, err);
 }
 
-/* Foreground `run`: forward signals to the init and wait for it. */
-static int wait_forwarding(pid_t pid, int sigfd, int *status)
-{
-    for (;;) {
-        struct signalfd_siginfo si;
-        ssize_t n = read(sigfd, &si, sizeof(si));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n != sizeof(si))
-            return -1;
-        if (si.ssi_signo != SIGCHLD) {
-            kill(pid, (int)si.ssi_signo);
-            continue;
-        }
-        int ws;
-        pid_t w;
-        while ((w = waitpid(-1, &ws, WNOHANG)) > 0) {
-            if (w != pid)
-                continue;
-            *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
-            return 0;
-        }
-    }
-}
-
-static int block_signals(int *sigfd, sigset_t *old, rt_error **err)
-{
-    sigset_t all;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, old);
-    *sigfd = signalfd(-1, &all, SFD_CLOEXEC);
-    if (*sigfd < 0) {
-        sigprocmask(SIG_SETMASK, old, NULL);
-        return rt_err(err, errno, "signalfd");
-    }
-    return 0;
-}
-
 int container_run(const create_opts *opts, const run_opts *r, int *status, rt_error **err)
 {
     *status = 0;
@@ -493,7 +456,7 @@ int container_run(const create_opts *opts, const run_opts *r, int *status, rt_er
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     cleanup_close int sigfd = -1;
     sigset_t old;
-    if (!r->detach && block_signals(&sigfd, &old, err) < 0)
+    if (!r->detach && (sigfd = signals_block(&old, err)) < 0)
         return -1;
     building b;
     if (create_core(o, &b, err) < 0)
@@ -512,14 +475,8 @@ int container_run(const create_opts *opts, const run_opts *r, int *status, rt_er
     building_done(&b);
     if (r->detach)
         return 0;
-    if (master >= 0) {
-        int ws;
-        if (terminal_proxy(master, sigfd, pid, &ws, err) < 0)
-            return -1;
-        *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
-    } else if (wait_forwarding(pid, sigfd, status) < 0) {
-        return rt_err(err, errno, "wait for container");
-    }
+    if (foreground_wait(pid, sigfd, master, status, err) < 0)
+        return -1;
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (!r->keep)
         return container_delete(o->root, o->id, true, err);

@@ -15,6 +15,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "foreground.h"
 #include "process.h"
 #include "schedattr.h"
 #include "sync.h"
@@ -300,31 +301,6 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
     return 0;
 }
 
-/* Wait for the process, forwarding our signals to it. */
-static int wait_child(pid_t pid, int sigfd, int *status)
-{
-    for (;;) {
-        struct signalfd_siginfo si;
-        ssize_t n = read(sigfd, &si, sizeof(si));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n != sizeof(si))
-            return -1;
-        if (si.ssi_signo != SIGCHLD) {
-            kill(pid, (int)si.ssi_signo);
-            continue;
-        }
-        int ws;
-        pid_t w;
-        while ((w = waitpid(-1, &ws, WNOHANG)) > 0) {
-            if (w != pid)
-                continue;
-            *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
-            return 0;
-        }
-    }
-}
-
 /* --console-socket, or in the foreground a socketpair to proxy our terminal. */
 static int open_console(const exec_opts *o, int *ours, int *child, rt_error **err)
 {
@@ -355,13 +331,11 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
     int sync_fds[2] = {-1, -1};
     cleanup_close int sigfd = -1;
     cleanup_close int console = -1, console_child = -1, master = -1;
-    sigset_t all, old;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &old);
+    sigset_t old;
     int r = -1;
-    if (!o->detach && (sigfd = signalfd(-1, &all, SFD_CLOEXEC)) < 0) {
-        rt_err(err, errno, "signalfd");
-        goto out;
+    if ((sigfd = signals_block(&old, err)) < 0) {
+        target_close(&t);
+        return -1;
     }
     if (sync_pair(sync_fds, err) < 0)
         goto out;
@@ -399,13 +373,8 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
     r = 0;
     if (console >= 0 && console_recv_master(console, &master, err) < 0)
         r = -1;
-    if (r == 0 && !o->detach && master >= 0) {
-        int ws;
-        r = terminal_proxy(master, sigfd, pid, &ws, err);
-        *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
-    } else if (r == 0 && !o->detach && wait_child(pid, sigfd, status) < 0) {
-        r = rt_err(err, errno, "wait for the process");
-    }
+    if (r == 0 && !o->detach)
+        r = foreground_wait(pid, sigfd, master, status, err);
 out:
     sigprocmask(SIG_SETMASK, &old, NULL);
     for (int i = 0; i < 2; i++)

@@ -51,6 +51,16 @@ static const struct {
     {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
+int mount_propagation_flag(const char *name, unsigned long *flag)
+{
+    for (size_t i = 0; i < sizeof(propagation_opts) / sizeof(*propagation_opts); i++)
+        if (!strcmp(name, propagation_opts[i].name)) {
+            *flag = propagation_opts[i].flag;
+            return 0;
+        }
+    return -1;
+}
+
 /* The recursive options, applied with mount_setattr(AT_RECURSIVE). */
 static const struct {
     const char *name;

@@ -29,6 +29,8 @@ typedef struct idmap_maps {
     bool recursive;
 } idmap_maps;
 
+/* MS_* of a propagation name ("rslave"...); -1 if it is not one. */
+int mount_propagation_flag(const char *name, unsigned long *flag);
 int mount_opts_parse(char **options, size_t n, mount_opts *out, rt_error **err);
 /* Check every mount of the config (options, destinations) before cloning. */
 int mounts_validate(const oci_config *cfg, rt_error **err);

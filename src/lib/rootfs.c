@@ -13,25 +13,6 @@
 #include "util/path.h"
 #include "util/util.h"
 
-static int propagation_flag(const char *name, unsigned long *flag)
-{
-    static const struct {
-        const char *name;
-        unsigned long flag;
-    } t[] = {
-        {"private", MS_PRIVATE},   {"rprivate", MS_PRIVATE | MS_REC},
-        {"shared", MS_SHARED},     {"rshared", MS_SHARED | MS_REC},
-        {"slave", MS_SLAVE},       {"rslave", MS_SLAVE | MS_REC},
-        {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
-    };
-    for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
-        if (!strcmp(name, t[i].name)) {
-            *flag = t[i].flag;
-            return 0;
-        }
-    return -1;
-}
-
 /* sysctls that belong to a namespace the container has, as runc allows. */
 static int sysctl_check(const oci_config *cfg, const char *key, rt_error **err)
 {
@@ -63,7 +44,7 @@ int rootfs_validate(const oci_config *cfg, const char *rootfs, rt_error **err)
         return rt_err(err, 0, "root.path: %s is not a directory", rootfs);
     const oci_linux *l = cfg->linux_;
     unsigned long flag;
-    if (l && l->rootfs_propagation && propagation_flag(l->rootfs_propagation, &flag) < 0)
+    if (l && l->rootfs_propagation && mount_propagation_flag(l->rootfs_propagation, &flag) < 0)
         return rt_err(err, 0, "linux.rootfsPropagation: unknown propagation \"%s\"",
                       l->rootfs_propagation);
     for (size_t i = 0; l && i < l->sysctl.len; i++)
@@ -236,7 +217,7 @@ int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *o
         return -1;
     const oci_linux *l = cfg->linux_;
     unsigned long flag;
-    if (l && l->rootfs_propagation && propagation_flag(l->rootfs_propagation, &flag) == 0 &&
+    if (l && l->rootfs_propagation && mount_propagation_flag(l->rootfs_propagation, &flag) == 0 &&
         mount(NULL, "/", NULL, flag, NULL) < 0)
         return rt_err(err, errno, "set rootfs propagation %s", l->rootfs_propagation);
     if (cfg->root->readonly && remount_keep_locked("/", MS_RDONLY, err) < 0)
