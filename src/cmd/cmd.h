@@ -19,7 +19,12 @@ typedef struct global_opts {
 
 /* A command-line flag, as runc's: --name, --name=value, -n value, and the
  * single-dash long form Go's flag package also takes (-name value). */
-typedef enum flag_kind { FLAG_BOOL, FLAG_STRING, FLAG_INT, FLAG_LIST } flag_kind;
+typedef enum flag_kind {
+    FLAG_BOOL,
+    FLAG_STRING,
+    FLAG_INT,
+    FLAG_LIST
+} flag_kind;
 
 /* A repeatable string flag (--env A --env B). */
 typedef struct str_list {

@@ -35,8 +35,9 @@ int cmd_exec(const global_opts *g, int argc, char **argv, rt_error **err)
     if (flags_parse_prefix(argc, argv, flags, &used, err) < 0)
         goto out;
     if (used >= argc) {
-        rt_err(err, 0, "\"exec\" requires at least 1 argument: exec [options] <container-id> "
-                       "<command> [args...]");
+        rt_err(err, 0,
+               "\"exec\" requires at least 1 argument: exec [options] <container-id> "
+               "<command> [args...]");
         goto out;
     }
     o.id = argv[used];

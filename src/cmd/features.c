@@ -7,30 +7,69 @@
 #include "oci_features.h"
 #include "validate.h"
 
-#define LIST(a) {.items = (a), .len = sizeof(a) / sizeof(*(a))}
+#define LIST(a)                                       \
+    {                                                 \
+        .items = (a), .len = sizeof(a) / sizeof(*(a)) \
+    }
 
 /* What this build of rt really acts on; nothing it would refuse. */
 static const char *const mount_options[] = {
-    "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion",
-    "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion",
-    "nolazytime", "nomand", "norelatime", "nostrictatime", "nosuid", "private", "rbind", "rdev",
-    "rdiratime", "relatime", "remount", "rexec", "rnoatime", "rnodev", "rnodiratime", "rnoexec",
-    "rnostrictatime", "rnosuid", "rnosymfollow", "ro", "rprivate", "rrelatime", "rro", "rrw",
-    "rshared", "rslave", "rstrictatime", "rsuid", "rsymfollow", "runbindable", "rw", "shared",
-    "silent", "slave", "strictatime", "suid", "sync", "unbindable",
+    "async",         "atime",       "bind",       "defaults",       "dev",
+    "diratime",      "dirsync",     "exec",       "iversion",       "lazytime",
+    "loud",          "mand",        "noatime",    "nodev",          "nodiratime",
+    "noexec",        "noiversion",  "nolazytime", "nomand",         "norelatime",
+    "nostrictatime", "nosuid",      "private",    "rbind",          "rdev",
+    "rdiratime",     "relatime",    "remount",    "rexec",          "rnoatime",
+    "rnodev",        "rnodiratime", "rnoexec",    "rnostrictatime", "rnosuid",
+    "rnosymfollow",  "ro",          "rprivate",   "rrelatime",      "rro",
+    "rrw",           "rshared",     "rslave",     "rstrictatime",   "rsuid",
+    "rsymfollow",    "runbindable", "rw",         "shared",         "silent",
+    "slave",         "strictatime", "suid",       "sync",           "unbindable",
 };
 static const char *const namespaces[] = {
     "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts",
 };
 static const char *const capabilities[] = {
-    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-    "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-    "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
     "CAP_CHECKPOINT_RESTORE",
 };
 
@@ -39,11 +78,14 @@ static const char *const hooks[] = {
 };
 
 static const char *const mpol_modes[] = {
-    "MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_PREFERRED", "MPOL_PREFERRED_MANY",
-    "MPOL_WEIGHTED_INTERLEAVE", "MPOL_LOCAL",
+    "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE",
+    "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE",
+    "MPOL_LOCAL",
 };
 static const char *const mpol_flags[] = {
-    "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES",
+    "MPOL_F_NUMA_BALANCING",
+    "MPOL_F_RELATIVE_NODES",
+    "MPOL_F_STATIC_NODES",
 };
 
 int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
@@ -52,8 +94,11 @@ int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
     int n;
     if (flags_parse(argc, argv, NULL, &n, err) < 0 || want_args(n, 0, "features", "", err) < 0)
         return 1;
-    const oci_features_cgroup cgroup = {.v1 = OCI_TRUE, .v2 = OCI_TRUE, .systemd = OCI_FALSE,
-                                        .systemd_user = OCI_FALSE, .rdma = OCI_FALSE};
+    const oci_features_cgroup cgroup = {.v1 = OCI_TRUE,
+                                        .v2 = OCI_TRUE,
+                                        .systemd = OCI_FALSE,
+                                        .systemd_user = OCI_FALSE,
+                                        .rdma = OCI_FALSE};
     const oci_features_seccomp seccomp = {.enabled = OCI_FALSE};
     const oci_features_memory_policy mpol = {.modes = LIST(mpol_modes), .flags = LIST(mpol_flags)};
     const oci_features_intel_rdt rdt = {.enabled = OCI_FALSE};

@@ -5,7 +5,8 @@
 
 #include "cmd.h"
 
-static const flag_spec *find_flag(const flag_spec *specs, const char *name, size_t len, bool is_short)
+static const flag_spec *find_flag(const flag_spec *specs, const char *name, size_t len,
+                                  bool is_short)
 {
     for (const flag_spec *f = specs; f && f->name; f++) {
         if (is_short ? (len == 1 && f->short_name == name[0])

@@ -56,8 +56,9 @@ int cmd_kill(const global_opts *g, int argc, char **argv, rt_error **err)
     if (flags_parse(argc, argv, flags, &n, err) < 0)
         return 1;
     if (n < 1 || n > 2)
-        return rt_err(err, 0, "\"kill\" requires 1 or 2 arguments: kill [--all] <container-id> "
-                              "[signal]"),
+        return rt_err(err, 0,
+                      "\"kill\" requires 1 or 2 arguments: kill [--all] <container-id> "
+                      "[signal]"),
                1;
     int sig = SIGTERM;
     if (n == 2 && (sig = parse_signal(argv[1])) < 0)

@@ -101,11 +101,10 @@ static char *spec_text(bool rootless)
         free(caps);
         caps = joined;
     }
-    const char *sysfs = rootless
-                            ? "\t\t\t\"type\": \"none\",\n\t\t\t\"source\": \"/sys\",\n"
-                              "\t\t\t\"options\": [\n\t\t\t\t\"rbind\",\n"
-                            : "\t\t\t\"type\": \"sysfs\",\n\t\t\t\"source\": \"sysfs\",\n"
-                              "\t\t\t\"options\": [\n";
+    const char *sysfs = rootless ? "\t\t\t\"type\": \"none\",\n\t\t\t\"source\": \"/sys\",\n"
+                                   "\t\t\t\"options\": [\n\t\t\t\t\"rbind\",\n"
+                                 : "\t\t\t\"type\": \"sysfs\",\n\t\t\t\"source\": \"sysfs\",\n"
+                                   "\t\t\t\"options\": [\n";
     cleanup_free char *linux_head =
         rootless ? xasprintf("\t\t\"uidMappings\": [\n\t\t\t{\n\t\t\t\t\"containerID\": 0,\n"
                              "\t\t\t\t\"hostID\": %u,\n\t\t\t\t\"size\": 1\n\t\t\t}\n\t\t],\n"

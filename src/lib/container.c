@@ -344,7 +344,8 @@ int write_pid_file(const char *path, pid_t pid, rt_error **err)
         *slash = '\0';
         name = slash + 1;
     }
-    cleanup_close int dirfd = open(slash ? (*dir ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int dirfd =
+        open(slash ? (*dir ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0)
         return rt_err(err, errno, "pid file %s", path);
     if (write_file_atomic(dirfd, name, buf, (size_t)n, 0644, err) < 0)

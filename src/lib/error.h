@@ -12,8 +12,7 @@ typedef struct rt_error {
 
 /* Set *err (if err and *err is still empty) and return -1.  When errnum is not
  * 0, ": strerror(errnum)" is appended. */
-int rt_err(rt_error **err, int errnum, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int rt_err(rt_error **err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Prefix the existing message with "context: " and return -1. */
 int rt_err_wrap(rt_error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

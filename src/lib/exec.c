@@ -29,9 +29,14 @@ static const struct {
     const char *name;
     int type;
 } ns_order[] = {
-    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},
-    {"net", CLONE_NEWNET},   {"pid", CLONE_NEWPID},   {"cgroup", CLONE_NEWCGROUP},
-    {"time", 0x80 /* CLONE_NEWTIME */}, {"mnt", CLONE_NEWNS},
+    {"user", CLONE_NEWUSER},
+    {"ipc", CLONE_NEWIPC},
+    {"uts", CLONE_NEWUTS},
+    {"net", CLONE_NEWNET},
+    {"pid", CLONE_NEWPID},
+    {"cgroup", CLONE_NEWCGROUP},
+    {"time", 0x80 /* CLONE_NEWTIME */},
+    {"mnt", CLONE_NEWNS},
 };
 #define NS_KINDS (sizeof(ns_order) / sizeof(*ns_order))
 
@@ -227,9 +232,9 @@ static int apply_flags(oci_process *p, const exec_opts *o, rt_error **err)
             p->user->gid = 0;
     }
     if (o->additional_gids_len) {
-        uint32_t *g = realloc(p->user->additional_gids,
-                              (p->user->additional_gids_len + o->additional_gids_len) *
-                                  sizeof(uint32_t));
+        uint32_t *g =
+            realloc(p->user->additional_gids,
+                    (p->user->additional_gids_len + o->additional_gids_len) * sizeof(uint32_t));
         if (!g)
             abort();
         p->user->additional_gids = g;
@@ -284,8 +289,9 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
     if (o->listen_fds)
         (*p)->env = env_with_listen_fds((*p)->env, &(*p)->env_len, o->listen_fds);
     if ((*p)->terminal && !o->console_socket && o->detach)
-        return rt_err(err, 0, "cannot allocate tty if rt will detach without setting console "
-                              "socket");
+        return rt_err(err, 0,
+                      "cannot allocate tty if rt will detach without setting console "
+                      "socket");
     if ((*p)->terminal && !o->console_socket && !isatty(0))
         return rt_err(err, 0, "exec --tty: rt's stdin is not a terminal; use --console-socket");
     if (!(*p)->terminal && o->console_socket)
@@ -324,7 +330,8 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
         return rt_err(err, 0, "cannot exec in a stopped container");
     const char *st = state_status(c->dirfd, c->st);
     if (!strcmp(st, "paused") && !o->ignore_paused)
-        return rt_err(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+        return rt_err(err, 0,
+                      "cannot exec in a paused container (use --ignore-paused to override)");
     exec_target t;
     if (target_open(c->st->pid, &t, err) < 0)
         return -1;

@@ -136,8 +136,8 @@ static int hook_run(const oci_hook *h, const char *phase, size_t idx, const char
         return rt_err(err, 0, "hooks.%s[%zu] %s: killed by signal %d", phase, idx, h->path,
                       WTERMSIG(ws));
     if (WEXITSTATUS(ws) == 127)
-        return rt_err(err, 0, "hooks.%s[%zu] %s: could not be executed (or exited with 127)",
-                      phase, idx, h->path);
+        return rt_err(err, 0, "hooks.%s[%zu] %s: could not be executed (or exited with 127)", phase,
+                      idx, h->path);
     if (WEXITSTATUS(ws))
         return rt_err(err, 0, "hooks.%s[%zu] %s: exited with status %d", phase, idx, h->path,
                       WEXITSTATUS(ws));

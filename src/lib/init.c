@@ -134,8 +134,7 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         .netns = ns_creates(a->ns, CLONE_NEWNET),
         .trees = a->mount_trees,
     };
-    if (make_cwd(a->rootfs, p->cwd, err) < 0 ||
-        rootfs_prepare(cfg, a->rootfs, a->st, &ro, err) < 0)
+    if (make_cwd(a->rootfs, p->cwd, err) < 0 || rootfs_prepare(cfg, a->rootfs, a->st, &ro, err) < 0)
         return -1;
     if (p->terminal && send_terminal(a, &tty, err) < 0)
         return -1;

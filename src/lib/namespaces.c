@@ -20,8 +20,8 @@ static const struct {
     const char *name;
     int flag;
 } ns_types[] = {
-    {"pid", CLONE_NEWPID},     {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS},
-    {"ipc", CLONE_NEWIPC},     {"uts", CLONE_NEWUTS},     {"user", CLONE_NEWUSER},
+    {"pid", CLONE_NEWPID},       {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS},
+    {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},     {"user", CLONE_NEWUSER},
     {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
 };
 
@@ -123,11 +123,13 @@ int ns_plan_make(const oci_config *cfg, ns_plan *plan, rt_error **err)
     bool maps = l && (l->uid_mappings_len || l->gid_mappings_len);
     if (maps && !(plan->clone_flags & CLONE_NEWUSER) && !ns_joins(plan, CLONE_NEWUSER)) {
         ns_plan_close(plan);
-        return rt_err(err, 0, "linux.uidMappings: user namespace mappings need a new user namespace");
+        return rt_err(err, 0,
+                      "linux.uidMappings: user namespace mappings need a new user namespace");
     }
     if ((plan->clone_flags & CLONE_NEWUSER) && (!l->uid_mappings_len || !l->gid_mappings_len)) {
         ns_plan_close(plan);
-        return rt_err(err, 0, "linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
+        return rt_err(err, 0,
+                      "linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
     }
     if (l && l->time_offsets_len && !plan->new_time) {
         ns_plan_close(plan);
@@ -136,14 +138,13 @@ int ns_plan_make(const oci_config *cfg, ns_plan *plan, rt_error **err)
     return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n,
-                     rt_error **err)
+static int write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n, rt_error **err)
 {
     size_t cap = n * 40 + 1, len = 0;
     cleanup_free char *buf = calloc(1, cap);
     for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(buf + len, cap - len, "%u %u %u\n", m[i].container_id,
-                                m[i].host_id, m[i].size);
+        len += (size_t)snprintf(buf + len, cap - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
+                                m[i].size);
     cleanup_free char *path = xasprintf("/proc/%d/%s", pid, file);
     if (write_file_at(AT_FDCWD, path, buf, len, NULL) < 0)
         return rt_err(err, errno, "write %s", file);
@@ -167,8 +168,8 @@ static int write_time_offsets(const oci_config *cfg, rt_error **err)
         const oci_time_offset *t = &l->time_offsets[i];
         if (strcmp(t->clock, "monotonic") && strcmp(t->clock, "boottime"))
             return rt_err(err, 0, "linux.timeOffsets: unknown clock \"%s\"", t->clock);
-        int n = snprintf(buf, sizeof(buf), "%s %lld %u\n", t->clock, (long long)t->secs,
-                         t->nanosecs);
+        int n =
+            snprintf(buf, sizeof(buf), "%s %lld %u\n", t->clock, (long long)t->secs, t->nanosecs);
         if (write_file_at(AT_FDCWD, "/proc/self/timens_offsets", buf, (size_t)n, NULL) < 0)
             return rt_err(err, errno, "write /proc/self/timens_offsets");
     }

@@ -11,14 +11,14 @@
 /* What the config asks of namespaces, worked out (and validated) in the
  * parent before anything is created. */
 typedef struct ns_plan {
-    int clone_flags;    /* CLONE_NEW* created by clone() */
-    bool new_time;      /* CLONE_NEWTIME: unshared by the init (its bit overlaps CSIGNAL) */
-    bool new_cgroup;    /* unshared by the init once it is in its cgroup, which the
-                           namespace then shows as its root */
-    int join_fds[8];    /* namespaces joined by path, opened by the parent */
+    int clone_flags; /* CLONE_NEW* created by clone() */
+    bool new_time;   /* CLONE_NEWTIME: unshared by the init (its bit overlaps CSIGNAL) */
+    bool new_cgroup; /* unshared by the init once it is in its cgroup, which the
+                        namespace then shows as its root */
+    int join_fds[8]; /* namespaces joined by path, opened by the parent */
     int join_types[8];
     size_t join_len;
-    bool join_early;    /* a user, pid or time namespace is joined: see ns_join_early() */
+    bool join_early; /* a user, pid or time namespace is joined: see ns_join_early() */
 } ns_plan;
 
 int ns_plan_make(const oci_config *cfg, ns_plan *plan, rt_error **err);

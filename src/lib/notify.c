@@ -45,8 +45,8 @@ int notify_prepare(int dirfd, const char *state_path, oci_config *cfg, rt_error 
     m->options[2] = xstrdup("noexec");
     m->options_len = 3;
     oci_process *p = cfg->process;
-    p->env = strv_push(p->env, &p->env_len, xstrdup("NOTIFY_SOCKET=" NOTIFY_IN_CONTAINER
-                                                    "/notify.sock"));
+    p->env = strv_push(p->env, &p->env_len,
+                       xstrdup("NOTIFY_SOCKET=" NOTIFY_IN_CONTAINER "/notify.sock"));
     return 0;
 }
 

@@ -107,9 +107,8 @@ static int mask_path(int rootfd, const char *path, rt_error **err)
     if (fstat(fd, &sb) < 0)
         return rt_err(err, errno, "maskedPaths: stat %s", path);
     char buf[32];
-    int r = S_ISDIR(sb.st_mode)
-                ? mount("tmpfs", path_fd(fd, buf), "tmpfs", MS_RDONLY, NULL)
-                : mount("/dev/null", path_fd(fd, buf), NULL, MS_BIND, NULL);
+    int r = S_ISDIR(sb.st_mode) ? mount("tmpfs", path_fd(fd, buf), "tmpfs", MS_RDONLY, NULL)
+                                : mount("/dev/null", path_fd(fd, buf), NULL, MS_BIND, NULL);
     if (r < 0)
         return rt_err(err, errno, "maskedPaths: mask %s", path);
     return 0;
@@ -207,8 +206,7 @@ int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st
     return restrict_paths(rootfd, cfg, err);
 }
 
-int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *opts,
-                 rt_error **err)
+int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *opts, rt_error **err)
 {
     cleanup_close int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (newroot < 0)

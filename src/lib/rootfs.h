@@ -14,9 +14,9 @@ typedef struct rootfs_opts {
     bool no_pivot;
     bool userns;
     bool cgroupns;
-    bool netns; /* a new network namespace: sysfs can be mounted */
+    bool netns;               /* a new network namespace: sysfs can be mounted */
     const mount_trees *trees; /* idmapped mounts made by the parent, or NULL */
-    pty *pty;   /* process.terminal: filled with a pty of the container's devpts */
+    pty *pty;                 /* process.terminal: filled with a pty of the container's devpts */
 } rootfs_opts;
 
 /* Validate everything about the filesystem the config asks for. */

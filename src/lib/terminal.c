@@ -113,8 +113,8 @@ int console_send_master(int sock, const pty *p, rt_error **err)
 {
     char cbuf[CMSG_SPACE(sizeof(int))] = {0};
     struct iovec iov = {.iov_base = (void *)p->name, .iov_len = strlen(p->name)};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                         .msg_controllen = sizeof(cbuf)};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
@@ -130,8 +130,8 @@ int console_recv_master(int sock, int *master, rt_error **err)
 {
     char buf[64], cbuf[CMSG_SPACE(sizeof(int))];
     struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                         .msg_controllen = sizeof(cbuf)};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
     ssize_t n;
     while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
         if (errno != EINTR)

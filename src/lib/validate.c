@@ -62,14 +62,17 @@ static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_err
     /* runc's rules: a terminal needs a console socket unless rt stays in the
      * foreground (then it proxies its own terminal). */
     if (p->terminal && !o->console_socket && !o->foreground)
-        return rt_err(err, 0, "cannot allocate tty if rt will detach without setting console "
-                              "socket (process.terminal is true)");
+        return rt_err(err, 0,
+                      "cannot allocate tty if rt will detach without setting console "
+                      "socket (process.terminal is true)");
     if (p->terminal && !o->console_socket && !isatty(0))
-        return rt_err(err, 0, "process.terminal is true but rt's stdin is not a terminal; use "
-                              "--console-socket or set process.terminal to false");
+        return rt_err(err, 0,
+                      "process.terminal is true but rt's stdin is not a terminal; use "
+                      "--console-socket or set process.terminal to false");
     if (!p->terminal && o->console_socket)
-        return rt_err(err, 0, "cannot use console socket if rt will not allocate tty "
-                              "(process.terminal is false)");
+        return rt_err(err, 0,
+                      "cannot use console socket if rt will not allocate tty "
+                      "(process.terminal is false)");
     if (p->apparmor_profile && *p->apparmor_profile)
         return unsupported(err, "process.apparmorProfile");
     if (p->selinux_label && *p->selinux_label)
@@ -97,8 +100,8 @@ int config_validate(const loaded_bundle *lb, const create_opts *o, rt_error **er
     if (!mountns)
         return rt_err(err, 0, "config.json: linux.namespaces: a mount namespace is required");
     if (process_validate(cfg->process, err) < 0 || sched_validate(cfg, err) < 0 ||
-        netdev_validate(cfg, err) < 0 || rdt_validate(cfg, err) < 0 || hooks_validate(cfg->hooks, err) < 0 ||
-        cgroup_check_resources(cfg, err) < 0 ||
+        netdev_validate(cfg, err) < 0 || rdt_validate(cfg, err) < 0 ||
+        hooks_validate(cfg->hooks, err) < 0 || cgroup_check_resources(cfg, err) < 0 ||
         rootfs_validate(cfg, lb->rootfs, err) < 0)
         return rt_err_wrap(err, "config.json");
     return 0;

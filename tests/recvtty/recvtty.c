@@ -47,8 +47,8 @@ int main(int argc, char **argv)
         return fail("accept");
     char name[64] = {0}, cbuf[CMSG_SPACE(sizeof(int))];
     struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                         .msg_controllen = sizeof(cbuf)};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
     if (recvmsg(c, &msg, 0) <= 0)
         return fail("recvmsg");
     struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);

@@ -17,8 +17,8 @@ int main(int argc, char **argv)
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
     int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-    if (fd < 0 || sendto(fd, argv[1], strlen(argv[1]), 0, (struct sockaddr *)&addr,
-                         sizeof(addr)) < 0) {
+    if (fd < 0 ||
+        sendto(fd, argv[1], strlen(argv[1]), 0, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
         perror("sdnotify");
         return 1;
     }

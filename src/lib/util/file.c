@@ -85,8 +85,8 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
                       rt_error **err)
 {
     cleanup_free char *tmp = xasprintf("%s.tmp.%d", name, getpid());
-    cleanup_close int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                                  mode);
+    cleanup_close int fd =
+        openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0)
         return rt_err(err, errno, "create %s", tmp);
     if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {

@@ -80,9 +80,9 @@ static int create_in_root(int rootfd, const char *path, bool last_is_file, int d
                 if (len > 0) {
                     target[len] = '\0';
                     cleanup_free char *next =
-                        target[0] == '/' ? xasprintf("%s%s", target, rest)
-                                         : xasprintf("%.*s/%s%s", (int)parent_len, sofar, target,
-                                                     rest);
+                        target[0] == '/'
+                            ? xasprintf("%s%s", target, rest)
+                            : xasprintf("%.*s/%s%s", (int)parent_len, sofar, target, rest);
                     return create_in_root(rootfd, next, last_is_file, depth + 1, err);
                 }
             }

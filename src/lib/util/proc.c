@@ -50,8 +50,7 @@ int pidfd_open_checked(pid_t pid, uint64_t start_time)
         return -1;
     uint64_t st;
     char state;
-    if (proc_start_time(pid, &st, &state) < 0 || st != start_time || state == 'Z' ||
-        state == 'X') {
+    if (proc_start_time(pid, &st, &state) < 0 || st != start_time || state == 'Z' || state == 'X') {
         close(fd);
         errno = ESRCH;
         return -1;

@@ -37,11 +37,11 @@ static inline int take_fd(int *fd)
     *fd = -1;
     return r;
 }
-#define take_ptr(p)                                                                                \
-    ({                                                                                             \
-        __typeof__(p) _t = (p);                                                                    \
-        (p) = NULL;                                                                                \
-        _t;                                                                                        \
+#define take_ptr(p)             \
+    ({                          \
+        __typeof__(p) _t = (p); \
+        (p) = NULL;             \
+        _t;                     \
     })
 
 /* file.c */
