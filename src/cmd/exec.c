@@ -9,7 +9,7 @@
 int cmd_exec(const global_opts *g, int argc, char **argv, rt_error **err)
 {
     exec_opts o = {.root = g->root};
-    str_list env = {0}, gids = {0}, caps = {0};
+    str_list env = {0}, gids = {0}, caps = {0}, cgroups = {0};
     const flag_spec flags[] = {
         {"process", 'p', FLAG_STRING, &o.process_file},
         {"tty", 't', FLAG_BOOL, &o.tty},
@@ -26,7 +26,7 @@ int cmd_exec(const global_opts *g, int argc, char **argv, rt_error **err)
         {"pid-file", 0, FLAG_STRING, &o.pid_file},
         {"preserve-fds", 0, FLAG_INT, &o.preserve_fds},
         {"ignore-paused", 0, FLAG_BOOL, &o.ignore_paused},
-        {"cgroup", 0, FLAG_STRING, &o.cgroup},
+        {"cgroup", 0, FLAG_LIST, &cgroups},
         {0},
     };
     /* As runc: flags end at the container id; the rest is the command. */
@@ -54,6 +54,8 @@ int cmd_exec(const global_opts *g, int argc, char **argv, rt_error **err)
     o.additional_gids_len = gids.len;
     o.caps = caps.items;
     o.caps_len = caps.len;
+    o.cgroups = cgroups.items;
+    o.cgroups_len = cgroups.len;
     int status;
     if (container_exec(&o, &status, err) == 0)
         r = status;
@@ -61,5 +63,6 @@ out:
     free(env.items);
     free(gids.items);
     free(caps.items);
+    free(cgroups.items);
     return r;
 }

@@ -300,11 +300,57 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
         return rt_err(err, 0, "exec: apparmor profiles are not supported yet");
     if ((o->process_label && *o->process_label) || ((*p)->selinux_label && *(*p)->selinux_label))
         return rt_err(err, 0, "exec: selinux labels are not supported yet");
-    if (o->cgroup)
-        return rt_err(err, 0, "exec: --cgroup is not supported yet");
     if (process_validate(*p, err) < 0 || sched_validate_process(*p, err) < 0)
         return -1;
     return 0;
+}
+
+/* --cgroup: the container's cgroup directories, with [<controller>:]<path>
+ * sub-cgroups (which must exist) in place of the container's own. */
+static int exec_cgroups(const rt_state *st, const exec_opts *o, rt_state *out, rt_error **err)
+{
+    *out = *st;
+    out->cgroups = calloc(st->cgroups_len + 1, sizeof(char *));
+    if (!out->cgroups)
+        abort();
+    for (size_t i = 0; i < st->cgroups_len; i++)
+        out->cgroups[i] = xstrdup(st->cgroups[i]);
+    for (size_t k = 0; k < o->cgroups_len; k++) {
+        cleanup_free char *spec = xstrdup(o->cgroups[k]);
+        char *colon = strchr(spec, ':');
+        const char *path = colon ? colon + 1 : spec;
+        const char *only = NULL;
+        if (colon) {
+            *colon = '\0';
+            if (!(only = cgroup_dir_for(st, spec)))
+                return rt_err(err, 0, "--cgroup %s: no %s controller in the container's cgroups",
+                              o->cgroups[k], spec);
+        }
+        if (!*path || strstr(path, "..") || path[0] == '/')
+            return rt_err(err, 0, "--cgroup %s: must be a relative path below the container's "
+                                  "cgroup", o->cgroups[k]);
+        for (size_t i = 0; i < st->cgroups_len; i++) {
+            if (only && strcmp(st->cgroups[i], only))
+                continue;
+            char *dir = xasprintf("%s/%s", st->cgroups[i], path);
+            if (access(dir, F_OK) < 0) {
+                int e = errno;
+                rt_err(err, e, "--cgroup %s: %s", o->cgroups[k], dir);
+                free(dir);
+                return -1;
+            }
+            free(out->cgroups[i]);
+            out->cgroups[i] = dir;
+        }
+    }
+    return 0;
+}
+
+static void free_cgroups(rt_state *s)
+{
+    for (size_t i = 0; s->cgroups && i < s->cgroups_len; i++)
+        free(s->cgroups[i]);
+    free(s->cgroups);
 }
 
 /* --console-socket, or in the foreground a socketpair to proxy our terminal. */
@@ -332,9 +378,16 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
     if (!strcmp(st, "paused") && !o->ignore_paused)
         return rt_err(err, 0,
                       "cannot exec in a paused container (use --ignore-paused to override)");
-    exec_target t;
-    if (target_open(c->st->pid, &t, err) < 0)
+    rt_state target = {0};
+    if (exec_cgroups(c->st, o, &target, err) < 0) {
+        free_cgroups(&target);
         return -1;
+    }
+    exec_target t;
+    if (target_open(c->st->pid, &t, err) < 0) {
+        free_cgroups(&target);
+        return -1;
+    }
     int sync_fds[2] = {-1, -1};
     cleanup_close int sigfd = -1;
     cleanup_close int console = -1, console_child = -1, master = -1;
@@ -342,6 +395,7 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
     int r = -1;
     if ((sigfd = signals_block(&old, err)) < 0) {
         target_close(&t);
+        free_cgroups(&target);
         return -1;
     }
     if (sync_pair(sync_fds, err) < 0)
@@ -360,7 +414,7 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
     sync_fds[1] = -1;
     enum sync_type type;
     cleanup_free char *msg = NULL;
-    if (sched_exec_affinity(p, pid, false, err) < 0 || cgroup_enter(c->st, pid, err) < 0 ||
+    if (sched_exec_affinity(p, pid, false, err) < 0 || cgroup_enter(&target, pid, err) < 0 ||
         sched_exec_affinity(p, pid, true, err) < 0 || sched_apply_process(p, pid, err) < 0 ||
         sync_send(sync_fds[0], SYNC_GO, NULL, err) < 0) {
         kill(pid, SIGKILL);
@@ -388,6 +442,7 @@ out:
         if (sync_fds[i] >= 0)
             close(sync_fds[i]);
     target_close(&t);
+    free_cgroups(&target);
     return r;
 }
 

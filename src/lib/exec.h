@@ -26,7 +26,8 @@ typedef struct exec_opts {
     const char *console_socket;
     const char *apparmor;
     const char *process_label;
-    const char *cgroup;
+    char **cgroups; /* --cgroup [<controller>:]<path>: existing sub-cgroups to join */
+    size_t cgroups_len;
     int preserve_fds;
     int listen_fds;
     bool tty;

@@ -134,3 +134,37 @@ EOS
     wait_bg
     assert_status 42
 }
+
+# sub_cgroups NAME: make NAME below the container's cgroup in every hierarchy (a v1 cpuset
+# one gets its parent's cpus and mems, or it cannot take a task); echo the dirs.
+sub_cgroups() {
+    local d
+    for d in $(cgroups_of "$ID"); do
+        mkdir "$d/$1" || continue
+        if [[ -e "$d/cpuset.cpus" ]]; then
+            cat "$d/cpuset.cpus" >"$d/$1/cpuset.cpus"
+            cat "$d/cpuset.mems" >"$d/$1/cpuset.mems"
+        fi
+        echo "$d/$1"
+    done
+}
+
+@test "exec --cgroup SUB and --cgroup CONTROLLER:SUB join existing sub-cgroups" {
+    local subs
+    subs="$(sub_cgroups rt-test-sub)"
+    rtc exec --cgroup rt-test-sub "$ID" cat /proc/self/cgroup
+    local ok=$status out=$stdout
+    rtc exec --cgroup pids:rt-test-sub "$ID" cat /proc/self/cgroup
+    local ok2=$status out2=$stdout
+    rtc exec --cgroup no-such-sub "$ID" true
+    local st3=$status err3=$stderr
+    # the processes have exited: the sub-cgroups can go
+    rmdir $subs
+    assert_equal "$ok" 0
+    if grep -v "/$ID/rt-test-sub\$" <<<"$out"; then fail "not every hierarchy is the sub-cgroup"; fi
+    assert_equal "$ok2" 0
+    grep -qE "^[0-9]+:pids:.*/$ID/rt-test-sub\$" <<<"$out2" || fail "pids: $out2"
+    grep -qE "^[0-9]+:memory:.*/$ID\$" <<<"$out2" || fail "memory should be the container's: $out2"
+    assert_equal "$st3" 1
+    assert_contains "$err3" "--cgroup no-such-sub"
+}
