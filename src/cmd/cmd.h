@@ -59,6 +59,11 @@ int cmd_list(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_spec(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_exec(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_update(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_pause(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_resume(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_ps(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_events(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_not_yet(const global_opts *g, int argc, char **argv, rt_error **err);
 
 #endif

@@ -1,34 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The cgroup manager: which hierarchies the host has, where the container's
+ * directories are, and the steps every driver shares (mkdir, enter, signal,
+ * destroy); the resource files themselves are the drivers' job. */
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cgroup-internal.h"
 #include "log.h"
 #include "util/util.h"
 
-/* A mounted hierarchy: where it is mounted, the path inside it that the mount
- * shows as its root, and its controllers ("cpu", "name=systemd", "" for v2). */
-typedef struct hierarchy {
-    char *mountpoint;
-    char *mount_root;
-    char *controllers;
-    char *own_path; /* rt's own cgroup in it, from /proc/self/cgroup */
-} hierarchy;
-
-static void hierarchies_free(hierarchy *h, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(h[i].mountpoint);
-        free(h[i].mount_root);
-        free(h[i].controllers);
-        free(h[i].own_path);
-    }
-    free(h);
-}
+/* --- the host's hierarchies ------------------------------------------------------------------ */
 
 /* The v1 controllers of a mount come from its super options, minus the
  * generic ones. */
@@ -49,11 +36,15 @@ static char *v1_controllers(const char *superopts)
     return out;
 }
 
-static bool seen_controllers(const hierarchy *h, size_t n, const char *controllers)
+static bool has_token(const char *list, const char *tok)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(h[i].controllers, controllers))
+    size_t tl = strlen(tok);
+    for (const char *p = list; *p;) {
+        size_t l = strcspn(p, ",");
+        if (l == tl && !strncmp(p, tok, tl))
             return true;
+        p += l + (p[l] == ',');
+    }
     return false;
 }
 
@@ -80,48 +71,80 @@ static char *own_cgroup(const char *controllers)
     return found;
 }
 
-static int hierarchies_load(hierarchy **out, size_t *n_out, rt_error **err)
+void cg_host_free(cg_host *host)
 {
+    for (size_t i = 0; i < host->n; i++) {
+        free(host->h[i].mountpoint);
+        free(host->h[i].mount_root);
+        free(host->h[i].controllers);
+        free(host->h[i].own_path);
+    }
+    free(host->h);
+    *host = (cg_host){0};
+}
+
+int cg_host_load(cg_host *host, rt_error **err)
+{
+    *host = (cg_host){0};
     cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
     if (!f)
         return rt_err(err, errno, "open /proc/self/mountinfo");
-    hierarchy *h = NULL;
-    size_t n = 0;
     char *line = NULL;
     size_t cap = 0;
+    bool v1_controller = false, v2 = false;
     while (getline(&line, &cap, f) > 0) {
         char root[4096], mnt[4096], fstype[64], superopts[1024];
         char *dash = strstr(line, " - ");
         if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
             sscanf(dash + 3, "%63s %*s %1023s", fstype, superopts) != 2)
             continue;
-        bool v2 = !strcmp(fstype, "cgroup2");
-        if (!v2 && strcmp(fstype, "cgroup"))
+        bool is_v2 = !strcmp(fstype, "cgroup2");
+        if (!is_v2 && strcmp(fstype, "cgroup"))
             continue;
-        cleanup_free char *ctrl = v2 ? xstrdup("") : v1_controllers(superopts);
-        if (seen_controllers(h, n, ctrl))
+        cleanup_free char *ctrl = is_v2 ? xstrdup("") : v1_controllers(superopts);
+        bool seen = false;
+        for (size_t i = 0; i < host->n; i++)
+            seen = seen || !strcmp(host->h[i].controllers, ctrl);
+        if (seen)
             continue;
         char *own = own_cgroup(ctrl);
         if (!own)
             continue;
-        h = realloc(h, (n + 1) * sizeof(*h));
-        h[n++] = (hierarchy){.mountpoint = xstrdup(mnt),
-                             .mount_root = xstrdup(root),
-                             .controllers = take_ptr(ctrl),
-                             .own_path = own};
+        v2 = v2 || is_v2;
+        v1_controller = v1_controller || (!is_v2 && strncmp(ctrl, "name=", 5));
+        host->h = realloc(host->h, (host->n + 1) * sizeof(*host->h));
+        host->h[host->n++] = (cg_hier){.mountpoint = xstrdup(mnt),
+                                       .mount_root = xstrdup(root),
+                                       .controllers = take_ptr(ctrl),
+                                       .own_path = own};
     }
     free(line);
-    if (n == 0) {
-        free(h);
+    if (host->n == 0)
         return rt_err(err, 0, "no cgroup hierarchy is mounted");
-    }
-    *out = h;
-    *n_out = n;
+    host->unified = v2 && !v1_controller;
     return 0;
 }
 
+const cg_hier *cg_host_find(const cg_host *host, const char *controller)
+{
+    for (size_t i = 0; i < host->n; i++)
+        if (controller ? has_token(host->h[i].controllers, controller) : !*host->h[i].controllers)
+            return &host->h[i];
+    return NULL;
+}
+
+bool cgroup_is_unified(void)
+{
+    cg_host host;
+    if (cg_host_load(&host, NULL) < 0)
+        return false;
+    bool u = host.unified;
+    cg_host_free(&host);
+    return u;
+}
+
 /* Directory on disk for cgroup path `path` of hierarchy h. */
-static char *hierarchy_dir(const hierarchy *h, const char *path)
+static char *hierarchy_dir(const cg_hier *h, const char *path)
 {
     const char *rel = path;
     size_t rl = strlen(h->mount_root);
@@ -143,54 +166,160 @@ int cgroup_resolve(const oci_config *cfg, const char *id, rt_state *st, rt_error
     const char *cp = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
     if (cp && !path_is_clean(cp))
         return rt_err(err, 0, "linux.cgroupsPath: must not contain \"..\": %s", cp);
-    hierarchy *h;
-    size_t n;
-    if (hierarchies_load(&h, &n, err) < 0)
+    cg_host host;
+    if (cg_host_load(&host, err) < 0)
         return -1;
-    st->cgroups = calloc(n, sizeof(char *));
-    for (size_t i = 0; i < n; i++) {
+    st->cgroups = calloc(host.n, sizeof(char *));
+    for (size_t i = 0; i < host.n; i++) {
+        const cg_hier *h = &host.h[i];
         cleanup_free char *path = NULL;
         if (cp && *cp == '/')
             path = xstrdup(cp);
         else
-            path = xasprintf("%s/%s", strcmp(h[i].own_path, "/") ? h[i].own_path : "",
+            path = xasprintf("%s/%s", strcmp(h->own_path, "/") ? h->own_path : "",
                              cp && *cp ? cp : id);
-        st->cgroups[st->cgroups_len++] = hierarchy_dir(&h[i], path);
+        st->cgroups[st->cgroups_len++] = hierarchy_dir(h, path);
     }
-    hierarchies_free(h, n);
+    cg_host_free(&host);
     return 0;
 }
 
-static bool is_v2_dir(const char *dir)
+/* The hierarchy a directory belongs to: the longest mountpoint prefix. */
+static const cg_hier *hier_of_dir(const cg_host *host, const char *dir)
 {
-    cleanup_free char *p = xasprintf("%s/cgroup.controllers", dir);
-    return access(p, F_OK) == 0;
+    const cg_hier *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < host->n; i++) {
+        size_t l = strlen(host->h[i].mountpoint);
+        if (l > best_len && !strncmp(dir, host->h[i].mountpoint, l) && (dir[l] == '/' || !dir[l])) {
+            best = &host->h[i];
+            best_len = l;
+        }
+    }
+    return best;
 }
 
-static bool is_controller_dir(const char *dir, const char *controller)
+const char *cg_dir(const cg_ctx *c, const char *controller)
 {
-    /* v1 hierarchy directories hold files named after their controllers. */
-    cleanup_free char *probe = NULL;
-    if (!strcmp(controller, "devices"))
-        probe = xasprintf("%s/devices.list", dir);
-    else if (!strcmp(controller, "freezer"))
-        probe = xasprintf("%s/freezer.state", dir);
-    else if (!strcmp(controller, "cpuset"))
-        probe = xasprintf("%s/cpuset.cpus", dir);
-    else if (!strcmp(controller, "pids"))
-        probe = xasprintf("%s/pids.max", dir);
-    else
-        probe = xasprintf("%s/%s.stat", dir, controller);
-    return access(probe, F_OK) == 0 && !is_v2_dir(dir);
+    const cg_hier *h = cg_host_find(&c->host, controller);
+    if (!h)
+        return NULL;
+    for (size_t i = 0; i < c->st->cgroups_len; i++)
+        if (hier_of_dir(&c->host, c->st->cgroups[i]) == h)
+            return c->st->cgroups[i];
+    return NULL;
 }
+
+static int ctx_open(const rt_state *st, cg_ctx *c, rt_error **err)
+{
+    *c = (cg_ctx){.st = st};
+    if (cg_host_load(&c->host, err) < 0)
+        return -1;
+    c->drv = c->host.unified ? &cgroup_v2_driver : &cgroup_v1_driver;
+    return 0;
+}
+
+static void ctx_close(cg_ctx *c)
+{
+    cg_host_free(&c->host);
+}
+#define cleanup_ctx __attribute__((cleanup(ctx_close)))
 
 const char *cgroup_dir_for(const rt_state *st, const char *controller)
 {
-    for (size_t i = 0; i < st->cgroups_len; i++) {
-        if (controller ? is_controller_dir(st->cgroups[i], controller) : is_v2_dir(st->cgroups[i]))
-            return st->cgroups[i];
+    cleanup_ctx cg_ctx c;
+    if (ctx_open(st, &c, NULL) < 0)
+        return NULL;
+    return cg_dir(&c, controller);
+}
+
+/* --- files ----------------------------------------------------------------------------------- */
+
+bool cg_exists(const char *dir, const char *file)
+{
+    cleanup_free char *p = xasprintf("%s/%s", dir, file);
+    return access(p, F_OK) == 0;
+}
+
+int cg_read(const char *dir, const char *file, char **out)
+{
+    cleanup_free char *p = xasprintf("%s/%s", dir, file);
+    return read_file_at(AT_FDCWD, p, out, NULL, NULL);
+}
+
+int cg_read_u64(const char *dir, const char *file, uint64_t *v)
+{
+    cleanup_free char *data = NULL;
+    if (cg_read(dir, file, &data) < 0)
+        return -1;
+    if (!strncmp(data, "max", 3)) {
+        *v = UINT64_MAX;
+        return 0;
     }
-    return NULL;
+    char *end;
+    errno = 0;
+    *v = strtoull(data, &end, 10);
+    return errno || end == data ? -1 : 0;
+}
+
+int cg_write(const char *dir, const char *file, const char *value, rt_error **err)
+{
+    cleanup_free char *path = xasprintf("%s/%s", dir, file);
+    if (write_file_at(AT_FDCWD, path, value, strlen(value), NULL) < 0)
+        return rt_err(err, errno, "write %s to %s", value, path);
+    return 0;
+}
+
+int cg_set(const char *dir, const char *ctrl, const char *file, const char *value, bool is_default,
+           const char *field, rt_error **err)
+{
+    if (!dir)
+        return is_default ? 0
+                          : rt_err(err, 0, "%s: no %s cgroup hierarchy is mounted (%s)", field,
+                                   ctrl, file);
+    if (!cg_exists(dir, file))
+        return is_default ? 0
+                          : rt_err(err, 0, "%s: %s is not available on this host (in %s)", field,
+                                   file, dir);
+    if (cg_write(dir, file, value, err) < 0)
+        return rt_err_wrap(err, "%s", field);
+    return 0;
+}
+
+int cg_set_i64(const char *dir, const char *ctrl, const char *file, int64_t v, bool is_default,
+               const char *field, rt_error **err)
+{
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%lld", (long long)v);
+    return cg_set(dir, ctrl, file, buf, is_default, field, err);
+}
+
+void cg_sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+/* --- the lifecycle --------------------------------------------------------------------------- */
+
+int cgroup_check_resources(const oci_config *cfg, rt_error **err)
+{
+    const oci_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
+    if (!r)
+        return 0;
+    char rule[128];
+    for (size_t i = 0; i < r->devices_len; i++)
+        if (cg_device_rule(&r->devices[i], rule, sizeof(rule), err) < 0)
+            return -1;
+    if (cg_check_common(r, err) < 0)
+        return -1;
+    cg_host host;
+    if (cg_host_load(&host, err) < 0)
+        return -1;
+    const cgroup_driver *drv = host.unified ? &cgroup_v2_driver : &cgroup_v1_driver;
+    int ret = drv->check(&host, r, err);
+    cg_host_free(&host);
+    return ret;
 }
 
 /* mkdir -p; a v1 cpuset directory gets its parent's cpus and mems, since an
@@ -204,19 +333,16 @@ static int mkdir_cgroup(const char *dir, rt_error **err)
         char c = *s;
         *s = '\0';
         if (mkdir(p, 0755) == 0) {
-            cleanup_free char *cpus = xasprintf("%s/cpuset.cpus", p);
-            if (access(cpus, F_OK) == 0 && !is_v2_dir(p)) {
+            if (cg_exists(p, "cpuset.cpus") && !cg_exists(p, "cgroup.controllers")) {
                 char *slash = strrchr(p, '/');
                 *slash = '\0';
                 cleanup_free char *pc = NULL, *pm = NULL;
-                cleanup_free char *parent_cpus = xasprintf("%s/cpuset.cpus", p);
-                cleanup_free char *parent_mems = xasprintf("%s/cpuset.mems", p);
+                int r = cg_read(p, "cpuset.cpus", &pc) | cg_read(p, "cpuset.mems", &pm);
                 *slash = '/';
-                cleanup_free char *mems = xasprintf("%s/cpuset.mems", p);
-                if (read_file_at(AT_FDCWD, parent_cpus, &pc, NULL, err) < 0 ||
-                    read_file_at(AT_FDCWD, parent_mems, &pm, NULL, err) < 0 ||
-                    write_file_at(AT_FDCWD, cpus, pc, strlen(pc), err) < 0 ||
-                    write_file_at(AT_FDCWD, mems, pm, strlen(pm), err) < 0)
+                if (r < 0)
+                    return rt_err(err, errno, "read cpuset of the parent of %s", p);
+                if (cg_write(p, "cpuset.cpus", pc, err) < 0 ||
+                    cg_write(p, "cpuset.mems", pm, err) < 0)
                     return -1;
             }
         } else if (errno != EEXIST) {
@@ -229,90 +355,29 @@ static int mkdir_cgroup(const char *dir, rt_error **err)
     return 0;
 }
 
-static int write_cgroup_file(const char *dir, const char *file, const char *value, rt_error **err)
-{
-    cleanup_free char *path = xasprintf("%s/%s", dir, file);
-    if (write_file_at(AT_FDCWD, path, value, strlen(value), NULL) < 0)
-        return rt_err(err, errno, "write %s to %s", value, path);
-    return 0;
-}
-
-/* The devices every container gets, after the config's own rules (as runc). */
-static const char *const default_device_rules[] = {
-    "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:8 rwm", "c 1:7 rwm", "c 5:0 rwm",
-    "c 1:5 rwm", "c 1:9 rwm", "c 5:1 rwm", "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm",
-};
-
-static int device_rule(const oci_device_cgroup *d, char *buf, size_t len, rt_error **err)
-{
-    const char *type = d->type ? d->type : "a";
-    if (strcmp(type, "a") && strcmp(type, "b") && strcmp(type, "c"))
-        return rt_err(err, 0, "linux.resources.devices: invalid type %s", type);
-    const char *access = d->access ? d->access : "rwm";
-    if (!*access || strspn(access, "rwm") != strlen(access))
-        return rt_err(err, 0, "linux.resources.devices: invalid access %s", access);
-    char maj[24] = "*", min[24] = "*";
-    if (d->has_major && d->major >= 0)
-        snprintf(maj, sizeof(maj), "%lld", (long long)d->major);
-    if (d->has_minor && d->minor >= 0)
-        snprintf(min, sizeof(min), "%lld", (long long)d->minor);
-    if (!strcmp(type, "a"))
-        snprintf(buf, len, "a");
-    else
-        snprintf(buf, len, "%s %s:%s %s", type, maj, min, access);
-    return 0;
-}
-
-static int apply_devices_v1(const oci_resources *res, const char *dir, rt_error **err)
-{
-    char rule[128];
-    for (size_t i = 0; res && i < res->devices_len; i++) {
-        if (device_rule(&res->devices[i], rule, sizeof(rule), err) < 0)
-            return -1;
-        if (write_cgroup_file(dir, res->devices[i].allow ? "devices.allow" : "devices.deny", rule,
-                              err) < 0)
-            return -1;
-    }
-    for (size_t i = 0; i < sizeof(default_device_rules) / sizeof(*default_device_rules); i++)
-        if (write_cgroup_file(dir, "devices.allow", default_device_rules[i], err) < 0)
-            return -1;
-    return 0;
-}
-
-int cgroup_check_resources(const oci_config *cfg, rt_error **err)
-{
-    const oci_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
-    if (!r)
-        return 0;
-    char rule[128];
-    for (size_t i = 0; i < r->devices_len; i++)
-        if (device_rule(&r->devices[i], rule, sizeof(rule), err) < 0)
-            return -1;
-    /* Resource limits come with the cgroups work: refuse rather than ignore. */
-    const char *unsupported = r->memory ? "memory" : r->cpu ? "cpu" : r->pids ? "pids"
-                              : r->block_io ? "blockIO" : r->hugepage_limits_len ? "hugepageLimits"
-                              : r->network ? "network" : r->rdma.len ? "rdma"
-                              : r->unified.len ? "unified" : NULL;
-    if (unsupported)
-        return rt_err(err, 0, "linux.resources.%s: not supported yet", unsupported);
-    return 0;
-}
-
 int cgroup_create(const oci_config *cfg, const rt_state *st, rt_error **err)
 {
     for (size_t i = 0; i < st->cgroups_len; i++)
         if (mkdir_cgroup(st->cgroups[i], err) < 0)
             return -1;
-    const oci_resources *res = cfg->linux_ ? cfg->linux_->resources : NULL;
-    const char *devices = cgroup_dir_for(st, "devices");
-    if (devices) {
-        if (write_cgroup_file(devices, "devices.deny", "a", err) < 0 ||
-            apply_devices_v1(res, devices, err) < 0)
-            return -1;
-    } else if (res && res->devices_len) {
-        log_warn("linux.resources.devices: no v1 devices controller; device rules not enforced");
-    }
+    cleanup_ctx cg_ctx c;
+    if (ctx_open(st, &c, err) < 0)
+        return -1;
+    static const oci_resources none;
+    const oci_resources *res =
+        cfg->linux_ && cfg->linux_->resources ? cfg->linux_->resources : &none;
+    if (c.drv->setup(&c, err) < 0 || c.drv->apply(&c, res, false, err) < 0)
+        return -1;
     return 0;
+}
+
+int cgroup_update(const rt_state *st, const oci_resources *r, rt_error **err)
+{
+    cleanup_ctx cg_ctx c;
+    if (ctx_open(st, &c, err) < 0 || cg_check_common(r, err) < 0 ||
+        c.drv->check(&c.host, r, err) < 0)
+        return -1;
+    return c.drv->apply(&c, r, true, err);
 }
 
 int cgroup_enter(const rt_state *st, pid_t pid, rt_error **err)
@@ -320,20 +385,36 @@ int cgroup_enter(const rt_state *st, pid_t pid, rt_error **err)
     char buf[32];
     snprintf(buf, sizeof(buf), "%d", pid);
     for (size_t i = 0; i < st->cgroups_len; i++)
-        if (write_cgroup_file(st->cgroups[i], "cgroup.procs", buf, err) < 0)
+        if (cg_write(st->cgroups[i], "cgroup.procs", buf, err) < 0)
             return -1;
     return 0;
 }
 
-/* Pids in the container's cgroup; *n == 0 when it is empty or gone. */
-static int cgroup_pids(const rt_state *st, pid_t **pids, size_t *n)
+int cgroup_freeze(const rt_state *st, bool frozen, rt_error **err)
 {
-    *pids = NULL;
-    *n = 0;
-    if (!st->cgroups_len)
-        return 0;
-    cleanup_free char *path = xasprintf("%s/cgroup.procs", st->cgroups[0]);
-    cleanup_fclose FILE *f = fopen(path, "re");
+    cleanup_ctx cg_ctx c;
+    if (ctx_open(st, &c, err) < 0)
+        return -1;
+    return c.drv->freeze(&c, frozen, err);
+}
+
+bool cgroup_is_frozen(const rt_state *st)
+{
+    cleanup_ctx cg_ctx c;
+    if (ctx_open(st, &c, NULL) < 0)
+        return false;
+    const char *dir = cg_dir(&c, c.host.unified ? NULL : "freezer");
+    cleanup_free char *s = NULL;
+    if (!dir || cg_read(dir, c.host.unified ? "cgroup.freeze" : "freezer.state", &s) < 0)
+        return false;
+    return c.host.unified ? s[0] == '1' : strncmp(s, "THAWED", 6) != 0;
+}
+
+/* Append the pids of dir/cgroup.procs and of every cgroup below it. */
+static int pids_below(const char *dir, pid_t **pids, size_t *n, int depth)
+{
+    cleanup_free char *path = xasprintf("%s/cgroup.procs", dir);
+    FILE *f = fopen(path, "re");
     if (!f)
         return errno == ENOENT ? 0 : -1;
     long v;
@@ -341,6 +422,35 @@ static int cgroup_pids(const rt_state *st, pid_t **pids, size_t *n)
         *pids = realloc(*pids, (*n + 1) * sizeof(pid_t));
         (*pids)[(*n)++] = (pid_t)v;
     }
+    fclose(f);
+    DIR *d = depth < 32 ? opendir(dir) : NULL;
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (de->d_type == DT_DIR && de->d_name[0] != '.') {
+            cleanup_free char *sub = xasprintf("%s/%s", dir, de->d_name);
+            pids_below(sub, pids, n, depth + 1);
+        }
+    closedir(d);
+    return 0;
+}
+
+static const char *procs_dir(const rt_state *st, const cg_ctx *c)
+{
+    const char *d = c ? c->drv->procs_dir(c) : NULL;
+    return d ? d : st->cgroups_len ? st->cgroups[0] : NULL;
+}
+
+int cgroup_get_pids(const rt_state *st, pid_t **pids, size_t *n, rt_error **err)
+{
+    *pids = NULL;
+    *n = 0;
+    cleanup_ctx cg_ctx c;
+    bool ok = ctx_open(st, &c, NULL) == 0;
+    const char *dir = procs_dir(st, ok ? &c : NULL);
+    if (dir && pids_below(dir, pids, n, 0) < 0)
+        return rt_err(err, errno, "read %s/cgroup.procs", dir);
     return 0;
 }
 
@@ -348,40 +458,104 @@ int cgroup_signal_all(const rt_state *st, int sig, rt_error **err)
 {
     cleanup_free pid_t *pids = NULL;
     size_t n;
-    if (cgroup_pids(st, &pids, &n) < 0)
-        return rt_err(err, errno, "read cgroup.procs of %s", st->cgroups[0]);
+    if (cgroup_get_pids(st, &pids, &n, err) < 0)
+        return -1;
     for (size_t i = 0; i < n; i++)
         if (kill(pids[i], sig) < 0 && errno != ESRCH)
             return rt_err(err, errno, "signal %d", pids[i]);
+    /* A v1 frozen task does not die until thawed. */
+    if (sig == SIGKILL)
+        cgroup_freeze(st, false, NULL);
     return 0;
 }
 
-static void sleep_ms(long ms)
+/* rmdir dir after the cgroups below it (made by the container itself). */
+static int rmdir_tree(const char *dir, int depth)
 {
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
+    DIR *d = depth < 32 ? opendir(dir) : NULL;
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d)))
+            if (de->d_type == DT_DIR && de->d_name[0] != '.') {
+                cleanup_free char *sub = xasprintf("%s/%s", dir, de->d_name);
+                rmdir_tree(sub, depth + 1);
+            }
+        closedir(d);
+    }
+    if (rmdir(dir) < 0 && errno != ENOENT)
+        return -1;
+    return 0;
 }
 
 int cgroup_destroy(const rt_state *st, rt_error **err)
 {
+    cgroup_freeze(st, false, NULL);
     /* Up to ~5 s: SIGKILL whatever is left and remove the directories; rmdir
      * fails with EBUSY until the last task has really exited. */
     for (int attempt = 0; attempt < 500; attempt++) {
         cleanup_free pid_t *pids = NULL;
         size_t n;
-        cgroup_pids(st, &pids, &n);
+        cgroup_get_pids(st, &pids, &n, NULL);
         for (size_t i = 0; i < n; i++)
             kill(pids[i], SIGKILL);
         bool busy = false;
         for (size_t i = 0; i < st->cgroups_len; i++)
-            if (rmdir(st->cgroups[i]) < 0 && errno != ENOENT)
+            if (rmdir_tree(st->cgroups[i], 0) < 0)
                 busy = true;
         if (!busy)
             return 0;
-        sleep_ms(attempt < 20 ? 1 : 10);
+        cg_sleep_ms(attempt < 20 ? 1 : 10);
     }
     for (size_t i = 0; i < st->cgroups_len; i++)
-        if (rmdir(st->cgroups[i]) < 0 && errno != ENOENT)
+        if (rmdir_tree(st->cgroups[i], 0) < 0)
             return rt_err(err, errno, "remove cgroup %s", st->cgroups[i]);
     return 0;
+}
+
+/* --- stats and OOM --------------------------------------------------------------------------- */
+
+int cgroup_stats_json(const rt_state *st, char **json, rt_error **err)
+{
+    cleanup_ctx cg_ctx c;
+    if (ctx_open(st, &c, err) < 0)
+        return -1;
+    yajl_gen g = yajl_gen_alloc(NULL);
+    yajl_gen_map_open(g);
+    int r = c.drv->stats(&c, g, err);
+    yajl_gen_map_close(g);
+    if (r == 0) {
+        const unsigned char *buf;
+        size_t len;
+        yajl_gen_get_buf(g, &buf, &len);
+        *json = strndup((const char *)buf, len);
+    }
+    yajl_gen_free(g);
+    return r;
+}
+
+int cgroup_oom_open(const rt_state *st, cgroup_oom *w, rt_error **err)
+{
+    *w = (cgroup_oom){.fd = -1, .ctl_fd = -1};
+    cleanup_ctx cg_ctx c;
+    if (ctx_open(st, &c, err) < 0)
+        return -1;
+    w->drv = c.drv;
+    return c.drv->oom_open(&c, w, err);
+}
+
+int cgroup_oom_read(cgroup_oom *w)
+{
+    if (w->fd < 0)
+        return -1;
+    return ((const cgroup_driver *)w->drv)->oom_read(w);
+}
+
+void cgroup_oom_close(cgroup_oom *w)
+{
+    if (w->fd >= 0)
+        close(w->fd);
+    if (w->ctl_fd >= 0)
+        close(w->ctl_fd);
+    free(w->dir);
+    *w = (cgroup_oom){.fd = -1, .ctl_fd = -1};
 }

@@ -3,29 +3,66 @@
 #define RT_CGROUP_H
 
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
 #include "oci_config.h"
 #include "state.h"
 
-/* One manager interface over cgroup v1 (and hybrid) and v2 hosts.  A
- * container's cgroup is a list of directories, one per mounted hierarchy,
- * kept in state.json so later commands find them without the config. */
+/* One manager interface over cgroup v1 (and hybrid) and v2 hosts, with one
+ * driver per kind (cgroup-v1.c, cgroup-v2.c; a systemd driver fits the same
+ * table).  A container's cgroup is a list of directories, one per mounted
+ * hierarchy, kept in state.json so later commands find them without the
+ * config.  docs/cgroups.md maps every OCI field to the files written. */
 
 /* Work out the directories for the config's cgroupsPath (or the default
  * <own cgroup>/<id>) and store them in st->cgroups. */
 int cgroup_resolve(const oci_config *cfg, const char *id, rt_state *st, rt_error **err);
 /* Validate the resources the config asks for before anything is touched. */
 int cgroup_check_resources(const oci_config *cfg, rt_error **err);
-/* mkdir every directory and apply the resource limits. */
+/* mkdir every directory and apply the resource limits (cpuset included, so
+ * before the first task joins). */
 int cgroup_create(const oci_config *cfg, const rt_state *st, rt_error **err);
 int cgroup_enter(const rt_state *st, pid_t pid, rt_error **err);
-/* Signal every process in the container's cgroup. */
+/* Signal every process in the container's cgroup (and its children); a
+ * SIGKILL also thaws a frozen cgroup so that it can be delivered. */
 int cgroup_signal_all(const rt_state *st, int sig, rt_error **err);
 /* Kill what is left, wait for it to go, and remove the directories. */
 int cgroup_destroy(const rt_state *st, rt_error **err);
-/* The directory of the hierarchy that has controller (v1) or the v2 one. */
+/* The directory of the v1 hierarchy that has controller, or the v2 one
+ * (controller NULL); NULL when there is none. */
 const char *cgroup_dir_for(const rt_state *st, const char *controller);
+/* True when the host is cgroup v2 only. */
+bool cgroup_is_unified(void);
+
+/* Change the limits of a running container: only the fields present (and,
+ * as in runc, not zero) are written; devices are left as they are. */
+int cgroup_update(const rt_state *st, const oci_resources *r, rt_error **err);
+/* Freeze (v1 freezer.state FROZEN, v2 cgroup.freeze) and wait until the
+ * kernel says it is done; or thaw. */
+int cgroup_freeze(const rt_state *st, bool frozen, rt_error **err);
+/* Whether the container's cgroup is frozen (or freezing). */
+bool cgroup_is_frozen(const rt_state *st);
+/* The pids of the container's cgroup and its descendants. */
+int cgroup_get_pids(const rt_state *st, pid_t **pids, size_t *n, rt_error **err);
+/* runc's stats object (the "data" of `events --stats`) as compact JSON. */
+int cgroup_stats_json(const rt_state *st, char **json, rt_error **err);
+
+/* OOM notifications: v1 an eventfd on memory.oom_control, v2 inotify on
+ * memory.events.  fd is -1 when the container has no memory controller. */
+typedef struct cgroup_oom {
+    int fd;
+    int ctl_fd;     /* v1: memory.oom_control, kept open for the eventfd */
+    char *dir;      /* the memory cgroup directory */
+    uint64_t count; /* v2: oom_kill count seen so far */
+    const void *drv;
+} cgroup_oom;
+int cgroup_oom_open(const rt_state *st, cgroup_oom *w, rt_error **err);
+/* After fd became readable: 1 an OOM kill happened, 0 nothing to report,
+ * -1 the cgroup is gone (or, on v2, empty). */
+int cgroup_oom_read(cgroup_oom *w);
+void cgroup_oom_close(cgroup_oom *w);
 
 #endif

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RT_CGROUP_INTERNAL_H
+#define RT_CGROUP_INTERNAL_H
+
+/* Shared by cgroup.c (the manager) and its drivers cgroup-v1.c, cgroup-v2.c
+ * (and later cgroup-systemd.c).  Not for the rest of the engine. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <yajl/yajl_gen.h>
+
+#include "cgroup.h"
+
+/* A mounted hierarchy: where it is mounted, the path inside it that the mount
+ * shows as its root, and its controllers ("cpu,cpuacct", "name=systemd", ""
+ * for cgroup2). */
+typedef struct cg_hier {
+    char *mountpoint;
+    char *mount_root;
+    char *controllers;
+    char *own_path; /* rt's own cgroup in it, from /proc/self/cgroup */
+} cg_hier;
+
+typedef struct cg_host {
+    cg_hier *h;
+    size_t n;
+    bool unified; /* cgroup2 only */
+} cg_host;
+
+int cg_host_load(cg_host *host, rt_error **err);
+void cg_host_free(cg_host *host);
+/* The v1 hierarchy that has controller, or NULL. */
+const cg_hier *cg_host_find(const cg_host *host, const char *controller);
+
+struct cgroup_driver;
+
+/* A container's cgroup as a driver sees it. */
+typedef struct cg_ctx {
+    const rt_state *st;
+    cg_host host;
+    const struct cgroup_driver *drv;
+} cg_ctx;
+
+/* The container's directory in the v1 hierarchy of controller (NULL when
+ * none is mounted); with controller NULL the cgroup2 directory. */
+const char *cg_dir(const cg_ctx *c, const char *controller);
+
+/* One implementation of the manager interface. */
+typedef struct cgroup_driver {
+    const char *name;
+    /* Refuse what cannot work on this host, before anything is touched. */
+    int (*check)(const cg_host *host, const oci_resources *r, rt_error **err);
+    /* After the directories are made, before limits (v2: controllers). */
+    int (*setup)(const cg_ctx *c, rt_error **err);
+    /* Write the limits.  update: the update command (devices untouched,
+     * zero means "unchanged" as in runc). */
+    int (*apply)(const cg_ctx *c, const oci_resources *r, bool update, rt_error **err);
+    int (*freeze)(const cg_ctx *c, bool frozen, rt_error **err);
+    /* The fields of runc's stats object, inside an open map. */
+    int (*stats)(const cg_ctx *c, yajl_gen g, rt_error **err);
+    int (*oom_open)(const cg_ctx *c, cgroup_oom *w, rt_error **err);
+    int (*oom_read)(cgroup_oom *w);
+    /* The directory whose cgroup.procs lists the container's processes. */
+    const char *(*procs_dir)(const cg_ctx *c);
+} cgroup_driver;
+
+extern const cgroup_driver cgroup_v1_driver;
+extern const cgroup_driver cgroup_v2_driver;
+
+/* --- file helpers (errors name the file) --- */
+bool cg_exists(const char *dir, const char *file);
+int cg_read(const char *dir, const char *file, char **out);
+int cg_read_u64(const char *dir, const char *file, uint64_t *v);
+int cg_write(const char *dir, const char *file, const char *value, rt_error **err);
+/* Set a limit for the OCI field `field`: a missing hierarchy (dir NULL) or
+ * file is an error naming the file, unless is_default (then nothing is
+ * written). */
+int cg_set(const char *dir, const char *ctrl, const char *file, const char *value, bool is_default,
+           const char *field, rt_error **err);
+int cg_set_i64(const char *dir, const char *ctrl, const char *file, int64_t v, bool is_default,
+               const char *field, rt_error **err);
+
+/* --- devices --- */
+/* "c 1:3 rwm" (or "a") of one OCI rule, validated. */
+int cg_device_rule(const oci_device_cgroup *d, char *buf, size_t len, rt_error **err);
+/* The rules every container gets after its own, as runc. */
+extern const oci_device_cgroup cg_default_devices[];
+extern const size_t cg_default_devices_len;
+/* v2: build the eBPF device program of these rules (+ defaults) and attach
+ * it to the cgroup directory. */
+int cg_bpf_devices_attach(const char *dir, const oci_resources *r, rt_error **err);
+
+/* --- shared checks and conversions (docs/cgroups.md) --- */
+int cg_check_common(const oci_resources *r, rt_error **err);
+/* Page sizes as OCI names them ("2MB", "1GB") from /sys/kernel/mm/hugepages. */
+bool cg_hugepage_size_valid(const char *size);
+void cg_page_size_name(unsigned long kb, char *buf, size_t len);
+
+int cg_set_rdma(const char *dir, const oci_rdma_map *m, rt_error **err);
+
+/* --- stats (cgroup-stats.c) --- */
+int cg_v1_stats(const cg_ctx *c, yajl_gen g, rt_error **err);
+int cg_v2_stats(const cg_ctx *c, yajl_gen g, rt_error **err);
+void cg_gen_key(yajl_gen g, const char *k);
+void cg_gen_u64(yajl_gen g, uint64_t v);
+void cg_gen_i64(yajl_gen g, int64_t v);
+/* key: v, only when v != 0 (Go's omitempty). */
+void cg_gen_u64_nz(yajl_gen g, const char *key, uint64_t v);
+/* "key value" lines of a flat-keyed file (memory.stat, cpu.stat). */
+bool cg_kv_get(const char *data, const char *key, uint64_t *v);
+void cg_sleep_ms(long ms);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the cgroup drivers share: device rules, checks that do not depend on
+ * the cgroup version, and the JSON helpers of the stats. */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroup-internal.h"
+#include "util/util.h"
+
+#define DEV(t, ma, mi, acc)                                                                  \
+    {                                                                                        \
+        .allow = true, .type = (char *)(t), .major = (ma), .has_major = true, .minor = (mi), \
+        .has_minor = true, .access = (char *)(acc)                                           \
+    }
+
+/* As runc: mknod of any device, and /dev/null, random, full, tty, zero,
+ * urandom, console, pts/N, ptmx, net/tun. */
+const oci_device_cgroup cg_default_devices[] = {
+    DEV("c", -1, -1, "m"),    DEV("b", -1, -1, "m"), DEV("c", 1, 3, "rwm"),
+    DEV("c", 1, 8, "rwm"),    DEV("c", 1, 7, "rwm"), DEV("c", 5, 0, "rwm"),
+    DEV("c", 1, 5, "rwm"),    DEV("c", 1, 9, "rwm"), DEV("c", 5, 1, "rwm"),
+    DEV("c", 136, -1, "rwm"), DEV("c", 5, 2, "rwm"), DEV("c", 10, 200, "rwm"),
+};
+const size_t cg_default_devices_len = sizeof(cg_default_devices) / sizeof(*cg_default_devices);
+
+int cg_device_rule(const oci_device_cgroup *d, char *buf, size_t len, rt_error **err)
+{
+    const char *type = d->type ? d->type : "a";
+    if (strcmp(type, "a") && strcmp(type, "b") && strcmp(type, "c"))
+        return rt_err(err, 0, "linux.resources.devices: invalid type %s", type);
+    const char *access = d->access ? d->access : "rwm";
+    if (!*access || strspn(access, "rwm") != strlen(access))
+        return rt_err(err, 0, "linux.resources.devices: invalid access %s", access);
+    char maj[24] = "*", min[24] = "*";
+    if (d->has_major && d->major >= 0)
+        snprintf(maj, sizeof(maj), "%lld", (long long)d->major);
+    if (d->has_minor && d->minor >= 0)
+        snprintf(min, sizeof(min), "%lld", (long long)d->minor);
+    if (!strcmp(type, "a"))
+        snprintf(buf, len, "a");
+    else
+        snprintf(buf, len, "%s %s:%s %s", type, maj, min, access);
+    return 0;
+}
+
+/* "2048kB" of /sys/kernel/mm/hugepages/hugepages-2048kB as OCI writes it. */
+void cg_page_size_name(unsigned long kb, char *buf, size_t len)
+{
+    if (kb % (1024 * 1024) == 0)
+        snprintf(buf, len, "%luGB", kb / (1024 * 1024));
+    else if (kb % 1024 == 0)
+        snprintf(buf, len, "%luMB", kb / 1024);
+    else
+        snprintf(buf, len, "%luKB", kb);
+}
+
+bool cg_hugepage_size_valid(const char *size)
+{
+    DIR *d = opendir("/sys/kernel/mm/hugepages");
+    if (!d)
+        return false;
+    bool ok = false;
+    struct dirent *de;
+    while (!ok && (de = readdir(d))) {
+        unsigned long kb;
+        char name[32];
+        if (sscanf(de->d_name, "hugepages-%lukB", &kb) != 1)
+            continue;
+        cg_page_size_name(kb, name, sizeof(name));
+        ok = !strcmp(name, size);
+    }
+    closedir(d);
+    return ok;
+}
+
+int cg_check_common(const oci_resources *r, rt_error **err)
+{
+    const oci_memory *m = r->memory;
+    if (m) {
+        if (m->has_swappiness && m->swappiness > 100 && m->swappiness != UINT64_MAX)
+            return rt_err(err, 0,
+                          "linux.resources.memory.swappiness: %" PRIu64 " is out of range (0-100)",
+                          m->swappiness);
+        if (m->has_limit && m->limit < -1)
+            return rt_err(err, 0, "linux.resources.memory.limit: invalid value %lld",
+                          (long long)m->limit);
+        if (m->has_swap && m->swap < -1)
+            return rt_err(err, 0, "linux.resources.memory.swap: invalid value %lld",
+                          (long long)m->swap);
+        if (m->has_swap && m->swap > 0 && m->has_limit && m->limit > 0 && m->swap < m->limit)
+            return rt_err(err, 0,
+                          "linux.resources.memory.swap: the memory+swap limit (%lld) must not be "
+                          "lower than the memory limit (%lld)",
+                          (long long)m->swap, (long long)m->limit);
+    }
+    const oci_cpu *c = r->cpu;
+    if (c && c->has_quota && c->quota < -1)
+        return rt_err(err, 0, "linux.resources.cpu.quota: invalid value %lld", (long long)c->quota);
+    for (size_t i = 0; i < r->hugepage_limits_len; i++)
+        if (!cg_hugepage_size_valid(r->hugepage_limits[i].page_size))
+            return rt_err(err, 0,
+                          "linux.resources.hugepageLimits[%zu].pageSize: this host has no %s "
+                          "huge pages",
+                          i, r->hugepage_limits[i].page_size);
+    for (size_t i = 0; i < r->rdma.len; i++)
+        if (!*r->rdma.keys[i] || strpbrk(r->rdma.keys[i], " \n="))
+            return rt_err(err, 0, "linux.resources.rdma: invalid device name \"%s\"",
+                          r->rdma.keys[i]);
+    if (r->network)
+        for (size_t i = 0; i < r->network->priorities_len; i++)
+            if (!*r->network->priorities[i].name || strpbrk(r->network->priorities[i].name, " \n/"))
+                return rt_err(err, 0,
+                              "linux.resources.network.priorities[%zu].name: invalid interface "
+                              "name \"%s\"",
+                              i, r->network->priorities[i].name);
+    return 0;
+}
+
+/* rdma.max, the same on v1 and v2: "<device> hca_handle=N hca_object=M". */
+int cg_set_rdma(const char *dir, const oci_rdma_map *m, rt_error **err)
+{
+    for (size_t i = 0; i < m->len; i++) {
+        const oci_rdma *d = &m->values[i];
+        if (!d->has_hca_handles && !d->has_hca_objects)
+            continue;
+        char h[48] = "", o[48] = "";
+        if (d->has_hca_handles)
+            snprintf(h, sizeof(h), " hca_handle=%u", d->hca_handles);
+        if (d->has_hca_objects)
+            snprintf(o, sizeof(o), " hca_object=%u", d->hca_objects);
+        cleanup_free char *v = xasprintf("%s%s%s", m->keys[i], h, o);
+        if (cg_set(dir, "rdma", "rdma.max", v, false, "linux.resources.rdma", err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* --- stats JSON ------------------------------------------------------------------------------ */
+
+void cg_gen_key(yajl_gen g, const char *k)
+{
+    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+void cg_gen_u64(yajl_gen g, uint64_t v)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%" PRIu64, v);
+    yajl_gen_number(g, buf, (size_t)n);
+}
+
+void cg_gen_i64(yajl_gen g, int64_t v)
+{
+    yajl_gen_integer(g, (long long)v);
+}
+
+void cg_gen_u64_nz(yajl_gen g, const char *key, uint64_t v)
+{
+    if (!v)
+        return;
+    cg_gen_key(g, key);
+    cg_gen_u64(g, v);
+}
+
+bool cg_kv_get(const char *data, const char *key, uint64_t *v)
+{
+    size_t kl = strlen(key);
+    for (const char *p = data; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        if (!strncmp(p, key, kl) && p[kl] == ' ') {
+            *v = strtoull(p + kl + 1, NULL, 10);
+            return true;
+        }
+    }
+    return false;
+}

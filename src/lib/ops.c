@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "ops.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "state.h"
+#include "util/util.h"
+
+int container_pause(const char *root, const char *id, rt_error **err)
+{
+    cleanup_opened opened c;
+    if (container_open(root, id, true, &c, err) < 0)
+        return -1;
+    const char *status = state_status(c.dirfd, c.st);
+    /* As runc: a created container can be paused too. */
+    if ((strcmp(status, "running") && strcmp(status, "created")) || cgroup_is_frozen(c.st))
+        return rt_err(err, 0, "container not running");
+    return cgroup_freeze(c.st, true, err);
+}
+
+int container_resume(const char *root, const char *id, rt_error **err)
+{
+    cleanup_opened opened c;
+    if (container_open(root, id, true, &c, err) < 0)
+        return -1;
+    if (!strcmp(state_status(c.dirfd, c.st), "stopped") || !cgroup_is_frozen(c.st))
+        return rt_err(err, 0, "container not paused");
+    return cgroup_freeze(c.st, false, err);
+}
+
+int container_update(const char *root, const char *id, const oci_resources *r, rt_error **err)
+{
+    cleanup_opened opened c;
+    if (container_open(root, id, true, &c, err) < 0)
+        return -1;
+    if (!strcmp(state_status(c.dirfd, c.st), "stopped"))
+        return rt_err(err, 0, "container not running");
+    return cgroup_update(c.st, r, err);
+}
+
+int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, rt_error **err)
+{
+    cleanup_opened opened c;
+    *pids = NULL;
+    *n = 0;
+    if (container_open(root, id, false, &c, err) < 0)
+        return -1;
+    return cgroup_get_pids(c.st, pids, n, err);
+}
+
+static int print_stats(const rt_state *st, rt_error **err)
+{
+    cleanup_free char *data = NULL;
+    if (cgroup_stats_json(st, &data, err) < 0)
+        return -1;
+    printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}\n", st->id, data);
+    fflush(stdout);
+    return 0;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool cgroup_gone(const rt_state *st)
+{
+    for (size_t i = 0; i < st->cgroups_len; i++)
+        if (access(st->cgroups[i], F_OK) == 0)
+            return false;
+    return true;
+}
+
+int container_events(const char *root, const char *id, bool stats_only, long interval_ms,
+                     rt_error **err)
+{
+    cleanup_opened opened c;
+    if (container_open(root, id, false, &c, err) < 0)
+        return -1;
+    if (!strcmp(state_status(c.dirfd, c.st), "stopped"))
+        return rt_err(err, 0, "container with id %s is not running", id);
+    if (stats_only)
+        return print_stats(c.st, err);
+    cgroup_oom w;
+    if (cgroup_oom_open(c.st, &w, err) < 0) {
+        cgroup_oom_close(&w);
+        return -1;
+    }
+    long next = now_ms() + interval_ms;
+    int r = 0;
+    for (;;) {
+        long wait = next - now_ms();
+        struct pollfd p = {.fd = w.fd, .events = POLLIN};
+        int n = poll(&p, w.fd >= 0 ? 1 : 0, wait < 0 ? 0 : (int)wait);
+        if (n < 0 && errno != EINTR) {
+            r = rt_err(err, errno, "poll");
+            break;
+        }
+        if (n > 0) {
+            int e;
+            while ((e = cgroup_oom_read(&w)) == 1) {
+                printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
+                fflush(stdout);
+            }
+            if (e < 0)
+                break;
+        }
+        if (now_ms() >= next) {
+            next += interval_ms;
+            if (cgroup_gone(c.st))
+                break;
+            /* The cgroup can go between the check and the read. */
+            cleanup_error rt_error *e = NULL;
+            if (print_stats(c.st, &e) < 0 && !cgroup_gone(c.st)) {
+                r = rt_err(err, 0, "%s", e->msg);
+                break;
+            }
+        }
+    }
+    cgroup_oom_close(&w);
+    return r;
+}
