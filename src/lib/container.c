@@ -181,7 +181,16 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns, i
         return -1;
     if (netdev_move(lb->cfg, b->pid, err) < 0)
         return -1;
-    if (cgroup_enter(b->st, b->pid, err) < 0 || sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
+    /* The first write to a cgroup.procs waits for an RCU grace period: let the
+     * init build its rootfs meanwhile.  It runs no code of the container before
+     * `start`, long after this returns; only a cgroup namespace must be created
+     * once the init is in its cgroup. */
+    bool overlap = !ns_creates(ns, CLONE_NEWCGROUP);
+    if (overlap && sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
+        return -1;
+    if (cgroup_enter(b->st, b->pid, err) < 0)
+        return -1;
+    if (!overlap && sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
     b->st->pid = b->pid;
     if (proc_start_time(b->pid, &b->st->start_time, NULL) < 0)
@@ -267,7 +276,10 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     if ((b->rootfd = state_root_open(o->root, true, err)) < 0 ||
         (b->dirfd = state_dir_create(b->rootfd, o->id, err)) < 0)
         goto out;
-    if (write_file_atomic(b->dirfd, CONFIG_COPY, lb.data, lb.len, 0600, err) < 0)
+    /* pid 0 until the init is ready: if rt dies in between, `delete --force`
+     * still finds the cgroups to remove. */
+    if (state_write(b->dirfd, b->st, err) < 0 ||
+        write_file_atomic(b->dirfd, CONFIG_COPY, lb.data, lb.len, 0600, err) < 0)
         goto out;
     state_path = xasprintf("%s/%s", o->root, o->id);
     if (notify_prepare(b->dirfd, state_path, lb.cfg, err) < 0)

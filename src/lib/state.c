@@ -9,6 +9,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "cgroup.h"
 #include "util/util.h"
 
 int state_valid_id(const char *id, rt_error **err)
@@ -238,29 +239,18 @@ int state_init_pidfd(const rt_state *st)
     return pidfd_open_checked(st->pid, st->start_time);
 }
 
-static bool cgroup_frozen(const rt_state *st)
-{
-    for (size_t i = 0; i < st->cgroups_len; i++) {
-        cleanup_free char *path = xasprintf("%s/freezer.state", st->cgroups[i]);
-        cleanup_free char *data = NULL;
-        if (read_file_at(AT_FDCWD, path, &data, NULL, NULL) == 0)
-            return !strncmp(data, "FROZEN", 6);
-        free(path);
-        path = xasprintf("%s/cgroup.freeze", st->cgroups[i]);
-        if (read_file_at(AT_FDCWD, path, &data, NULL, NULL) == 0 && st->cgroups_len == 1)
-            return data[0] == '1';
-    }
-    return false;
-}
-
 const char *state_status(int dirfd, const rt_state *st)
 {
+    /* pid 0: create has not finished (or died on the way). */
+    if (st->pid == 0 && faccessat(dirfd, EXEC_FIFO, F_OK, 0) == 0)
+        return "creating";
     cleanup_close int pidfd = state_init_pidfd(st);
     if (pidfd < 0)
         return "stopped";
+    /* A created container can be paused too (as runc). */
+    if (cgroup_is_frozen(st))
+        return "paused";
     if (faccessat(dirfd, EXEC_FIFO, F_OK, 0) == 0)
         return "created";
-    if (cgroup_frozen(st))
-        return "paused";
     return "running";
 }

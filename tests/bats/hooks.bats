@@ -118,13 +118,16 @@ EOS
 }
 
 @test "a hook is killed at its timeout and create fails" {
-    cfg '.hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "60"], "timeout": 1}]}'
+    cfgj --arg f "$TEST_DIR/hook.pid" '.hooks = {"prestart": [{"path": "/bin/sh",
+        "args": ["sh", "-c", "echo $$ > \($f); exec sleep 60"], "timeout": 1}]}'
     local t0=$SECONDS
     rtc create -b "$BUNDLE" "$ID"
     assert_failure
-    assert_contains "$stderr" "hooks.prestart[0] /bin/sleep: timed out after 1 s"
+    assert_contains "$stderr" "hooks.prestart[0] /bin/sh: timed out after 1 s"
     ((SECONDS - t0 < 20)) || fail "the timeout was not enforced"
-    pgrep -f "sleep 60" >/dev/null && fail "the hook is still running"
+    local pid
+    pid="$(cat "$TEST_DIR/hook.pid")"
+    wait_pid_exit "$pid" 2 || fail "the hook (pid $pid) is still running"
     assert_no_leak "$ID"
 }
 
