@@ -432,6 +432,11 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
         if (p[1].revents)
             return rt_err(err, 0, "container init exited before it could start");
     }
+    /* The init holds the fifo until execve (close-on-exec): its end means the
+     * process runs (or the init died in startContainer hooks). */
+    struct pollfd end = {.fd = fifo, .events = POLLIN};
+    while (poll(&end, 1, -1) < 0 && errno == EINTR)
+        ;
     if (unlinkat(dirfd, EXEC_FIFO, 0) < 0)
         return rt_err(err, errno, "remove exec.fifo");
     if (notify >= 0)
@@ -552,10 +557,8 @@ static int destroy(const opened *c, rt_error **err)
     }
     r = 0;
     if (cfg && cfg->hooks && cfg->hooks->poststop_len) {
-        cleanup_error rt_error *herr = NULL;
         cleanup_free char *json = hook_state(c->st, "stopped");
-        if (hooks_run(cfg->hooks->poststop, cfg->hooks->poststop_len, "poststop", json, &herr) < 0)
-            log_warn("%s", herr->msg);
+        hooks_run_warn(cfg->hooks->poststop, cfg->hooks->poststop_len, "poststop", json);
     }
 out:
     oci_config_free(cfg);

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "log.h"
 #include "util/util.h"
 
 static int validate_list(const oci_hook *h, size_t n, const char *phase, rt_error **err)
@@ -151,4 +152,13 @@ int hooks_run(const oci_hook *hooks, size_t n, const char *phase, const char *st
         if (hook_run(&hooks[i], phase, i, state_json, err) < 0)
             return -1;
     return 0;
+}
+
+void hooks_run_warn(const oci_hook *hooks, size_t n, const char *phase, const char *state_json)
+{
+    for (size_t i = 0; i < n; i++) {
+        cleanup_error rt_error *err = NULL;
+        if (hook_run(&hooks[i], phase, i, state_json, &err) < 0)
+            log_warn("%s", err->msg);
+    }
 }

@@ -12,6 +12,8 @@
  * is returned, naming the phase and the hook's path. */
 int hooks_run(const oci_hook *hooks, size_t n, const char *phase, const char *state_json,
               rt_error **err);
+/* The same, where a failure is only a warning (poststop): every hook runs. */
+void hooks_run_warn(const oci_hook *hooks, size_t n, const char *phase, const char *state_json);
 /* Check every hook of the config (paths absolute, timeouts positive). */
 int hooks_validate(const oci_hooks *h, rt_error **err);
 

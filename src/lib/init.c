@@ -158,13 +158,15 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
     return 0;
 }
 
-/* Block until `start` opens exec.fifo for reading, then tell it we go. */
-static int wait_for_start(int state_dirfd, rt_error **err)
+/* Block until `start` opens exec.fifo for reading, then tell it we go.  The
+ * fifo stays open (close-on-exec): `start` sees its end when execve happened,
+ * and only then runs the poststart hooks. */
+static int wait_for_start(int state_dirfd, int *fifo, rt_error **err)
 {
-    cleanup_close int fd = openat(state_dirfd, EXEC_FIFO, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
+    *fifo = openat(state_dirfd, EXEC_FIFO, O_WRONLY | O_CLOEXEC);
+    if (*fifo < 0)
         return rt_err(err, errno, "open exec.fifo");
-    if (write_all(fd, "0", 1) < 0)
+    if (write_all(*fifo, "0", 1) < 0)
         return rt_err(err, errno, "write exec.fifo");
     return 0;
 }
@@ -192,7 +194,8 @@ void init_main(const init_args *a)
         _exit(1);
     close(a->sync_fd);
     const oci_hooks *h = a->cfg->hooks;
-    if (wait_for_start(a->state_dirfd, &err) < 0 ||
+    int fifo = -1;
+    if (wait_for_start(a->state_dirfd, &fifo, &err) < 0 ||
         (h && hooks_run(h->start_container, h->start_container_len, "startContainer",
                         res.created_json, &err) < 0)) {
         fprintf(stderr, "rt: %s\n", err->msg);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "process.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -135,13 +136,43 @@ static int drop_bounding(const oci_capabilities *c, int last, rt_error **err)
     return 0;
 }
 
-static int set_caps(const oci_capabilities *c, int last, rt_error **err)
+/* config.md: a capability that cannot be granted is logged as a warning, not
+ * fatal (e.g. rt itself runs without it).  Usable: in our permitted set now. */
+static void find_usable(const oci_capabilities *c, int last, bool *usable)
+{
+    cap_t cur = cap_get_proc();
+    for (int cap = 0; cap <= last && cap < 64; cap++) {
+        cap_flag_value_t v = CAP_CLEAR;
+        if (cur)
+            cap_get_flag(cur, cap, CAP_PERMITTED, &v);
+        usable[cap] = v == CAP_SET;
+        bool wanted = in_set(c->bounding, c->bounding_len, cap) ||
+                      in_set(c->effective, c->effective_len, cap) ||
+                      in_set(c->permitted, c->permitted_len, cap) ||
+                      in_set(c->inheritable, c->inheritable_len, cap) ||
+                      in_set(c->ambient, c->ambient_len, cap);
+        if (wanted && !usable[cap]) {
+            char *name = cap_to_name(cap);
+            for (char *n = name; n && *n; n++)
+                *n = (char)toupper((unsigned char)*n);
+            log_warn("process.capabilities: %s cannot be granted (rt does not hold it); ignored",
+                     name ? name : "?");
+            cap_free(name);
+        }
+    }
+    if (cur)
+        cap_free(cur);
+}
+
+static int set_caps(const oci_capabilities *c, int last, const bool *usable, rt_error **err)
 {
     cap_t caps = cap_init();
     if (!caps)
         return rt_err(err, errno, "cap_init");
     for (int cap = 0; cap <= last; cap++) {
         cap_value_t v = cap;
+        if (!usable[cap])
+            continue;
         if (in_set(c->effective, c->effective_len, cap))
             cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
         if (in_set(c->permitted, c->permitted_len, cap))
@@ -158,7 +189,7 @@ static int set_caps(const oci_capabilities *c, int last, rt_error **err)
         return rt_err(err, errno, "clear ambient capabilities");
     for (size_t i = 0; i < c->ambient_len; i++) {
         int cap = cap_number(c->ambient[i]);
-        if (cap < 0 || cap > last)
+        if (cap < 0 || cap > last || !usable[cap])
             continue;
         /* As runc: an ambient capability outside permitted/inheritable is
          * refused by the kernel; warn and go on. */
@@ -173,6 +204,9 @@ int process_apply_identity(const oci_process *p, bool userns, rt_error **err)
     const oci_user *u = p->user;
     const oci_capabilities *c = p->capabilities;
     int last = last_cap();
+    bool usable[64] = {0};
+    if (c)
+        find_usable(c, last, usable);
     if (c && drop_bounding(c, last, err) < 0)
         return -1;
     /* Keep the permitted set across setuid; set_caps() then chooses. */
@@ -190,7 +224,7 @@ int process_apply_identity(const oci_process *p, bool userns, rt_error **err)
         return rt_err(err, errno, "setgid %u", gid);
     if (setresuid(uid, uid, uid) < 0)
         return rt_err(err, errno, "setuid %u", uid);
-    if (c && set_caps(c, last, err) < 0)
+    if (c && set_caps(c, last, usable, err) < 0)
         return -1;
     if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
         return rt_err(err, errno, "prctl PR_SET_KEEPCAPS");

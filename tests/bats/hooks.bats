@@ -161,3 +161,26 @@ EOS
     assert_contains "$stderr" "hooks.prestart[0].path: must be an absolute path"
     assert_no_leak "$ID"
 }
+
+@test "poststart runs only once the process has been exec'd" {
+    # the process leaves a mark as its first act; poststart records whether it saw it
+    cfg '.root.readonly = false'
+    cfgj --arg l "$HOOKLOG" --arg r "$BUNDLE/rootfs" '.hooks = {"poststart": [{"path": "/bin/sh",
+        "args": ["sh", "-c", "if [ -e \($r)/mark ]; then echo after >> \($l); else echo before >> \($l); fi"]}],
+        "startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "sleep 0.3"]}]}'
+    set_args sh -c 'touch /mark; sleep 1000'
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    # exec of sh, then touch: give the process a moment after its exec
+    assert_equal "$(cat "$HOOKLOG")" after
+}
+
+@test "every poststop hook runs even when one fails" {
+    cfgj --arg l "$HOOKLOG" '.hooks = {"poststop": [{"path": "/bin/false"},
+        {"path": "/bin/sh", "args": ["sh", "-c", "echo second >> \($l)"]}]}'
+    set_args true
+    rtc run -b "$BUNDLE" "$ID"
+    assert_success
+    assert_contains "$stderr" "hooks.poststop[0] /bin/false: exited with status 1"
+    assert_equal "$(cat "$HOOKLOG")" second
+}
