@@ -130,4 +130,19 @@ export BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-120}"
 RT="$RT_BIN" "${reaper[@]}" bats --tap "${targets[@]}" | tee "$LOG_DIR/bats.tap"
 count_tap "$LOG_DIR/bats.tap" bats
 
+# --- cgroup v2 + AppArmor tests, in one boot of a throwaway VM (docs/vm.md) ---------------
+# Only on a full run (no files named), and only the files that need v2 or AppArmor: a test
+# costs ~20 s under the VM's software emulation.
+if ((${#@} == 0)); then
+    vm_tests=()
+    for f in tests/bats/cgroups-v2.bats tests/bats/lsm.bats; do
+        [[ -f "$f" ]] && vm_tests+=("$f")
+    done
+    if ((${#vm_tests[@]})); then
+        say "bats in the cgroup v2 + AppArmor VM: ${vm_tests[*]}"
+        RT="$RT_BIN" tests/vm/run-bats.sh "${vm_tests[@]}" | tee "$LOG_DIR/vm.tap"
+        count_tap "$LOG_DIR/vm.tap" vm
+    fi
+fi
+
 finish
