@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/sched.h>
 
 #include "cgroup.h"
 #include "config.h"
@@ -42,6 +43,7 @@ typedef struct building {
     pid_t pid;
     bool cgroup_made;
     int console; /* foreground terminal: our end, the master arrives on it */
+    bool placed; /* the init was cloned into its cgroup */
 } building;
 
 static void building_undo(building *b, const char *id)
@@ -91,10 +93,33 @@ static int fill_state(rt_state *st, const create_opts *o, const loaded_bundle *l
 }
 
 /* Clone the init into its namespaces; the child never returns. */
-static pid_t clone_init_here(const init_args *a, int parent_sync, unsigned long extra)
+/* On a cgroup v2 host, clone3 with CLONE_INTO_CGROUP starts the init in its
+ * cgroup: no later write to cgroup.procs (and its RCU grace period). */
+static pid_t clone3_into_cgroup(const init_args *a, unsigned long extra)
 {
-    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(a->ns->clone_flags | SIGCHLD) | extra,
-                               NULL, NULL, NULL, NULL);
+    struct clone_args args = {
+        .flags = (uint64_t)a->ns->clone_flags | extra | CLONE_INTO_CGROUP,
+        .exit_signal = SIGCHLD,
+        .cgroup = (uint64_t)a->cgroup_fd,
+    };
+    return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+/* *placed: the init started in its cgroup (clone3). */
+static pid_t clone_init_here(const init_args *a, int parent_sync, unsigned long extra,
+                             bool *placed)
+{
+    pid_t pid = -1;
+    *placed = false;
+    if (a->cgroup_fd >= 0) {
+        pid = clone3_into_cgroup(a, extra);
+        if (pid < 0 && errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+            return -1;
+        *placed = pid >= 0;
+    }
+    if (pid < 0)
+        pid = (pid_t)syscall(SYS_clone, (unsigned long)(a->ns->clone_flags | SIGCHLD) | extra,
+                             NULL, NULL, NULL, NULL);
     if (pid == 0) {
         close(parent_sync);
         init_main(a);
@@ -105,10 +130,11 @@ static pid_t clone_init_here(const init_args *a, int parent_sync, unsigned long 
 /* With a user, pid or time namespace joined by path, a helper process
  * enters them and clones the init as our child (CLONE_PARENT); the helper
  * hands back the pid, or -errno, and exits. */
-static pid_t clone_init(const init_args *a, int parent_sync)
+static pid_t clone_init(const init_args *a, int parent_sync, bool *placed)
 {
+    *placed = false;
     if (!a->ns->join_early)
-        return clone_init_here(a, parent_sync, 0);
+        return clone_init_here(a, parent_sync, 0, placed);
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return -1;
@@ -116,7 +142,10 @@ static pid_t clone_init(const init_args *a, int parent_sync)
     if (helper == 0) {
         int32_t r = ns_join_early(a->ns) < 0 ? -errno : 0;
         if (r == 0) {
-            pid_t pid = clone_init_here(a, parent_sync, CLONE_PARENT);
+            bool ignored;
+            init_args plain = *a;
+            plain.cgroup_fd = -1; /* the pid comes back alone: join the cgroup later */
+            pid_t pid = clone_init_here(&plain, parent_sync, CLONE_PARENT, &ignored);
             r = pid < 0 ? -errno : pid;
         }
         write_all(p[1], &r, sizeof(r));
@@ -188,7 +217,7 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns, i
     bool overlap = !ns_creates(ns, CLONE_NEWCGROUP);
     if (overlap && sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
-    if (cgroup_enter(b->st, b->pid, err) < 0)
+    if (!b->placed && cgroup_enter(b->st, b->pid, err) < 0)
         return -1;
     if (!overlap && sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
@@ -268,6 +297,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     cleanup_close int fifo_dirfd = -1;
     mount_trees trees = {0};
     cleanup_close int console_fd = -1;
+    cleanup_close int cgroup_fd = -1;
     cleanup_free char *state_path = NULL;
     b->st = calloc(1, sizeof(*b->st));
     fill_state(b->st, o, &lb);
@@ -305,6 +335,8 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
                             ns_creates(&ns, CLONE_NEWUSER) || ns_joins(&ns, CLONE_NEWUSER), &trees,
                             err) < 0)
         goto out;
+    if (cgroup_is_unified() && b->st->cgroups_len == 1)
+        cgroup_fd = open(b->st->cgroups[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     init_args a = {
         .cfg = lb.cfg,
         .st = b->st,
@@ -315,12 +347,13 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         .state_dirfd = fifo_dirfd,
         .lock_fd = b->dirfd,
         .console_fd = console_fd,
+        .cgroup_fd = cgroup_fd,
         .preserve_fds = o->listen_fds + o->preserve_fds,
         .no_pivot = o->no_pivot,
         .no_new_keyring = o->no_new_keyring,
         .mount_trees = &trees,
     };
-    b->pid = clone_init(&a, sync_fds[0]);
+    b->pid = clone_init(&a, sync_fds[0], &b->placed);
     if (b->pid < 0) {
         rt_err(err, errno, "clone");
         goto out;

@@ -22,6 +22,7 @@ typedef struct init_args {
     int state_dirfd; /* O_PATH: exec.fifo is opened through it after pivot_root */
     int lock_fd;     /* the parent's locked state dir fd: closed at once */
     int console_fd;  /* process.terminal: where the pty master is sent, else -1 */
+    int cgroup_fd;   /* cgroup v2: the container's cgroup, for clone3 CLONE_INTO_CGROUP */
     int preserve_fds;
     const mount_trees *mount_trees; /* idmapped mounts made by the parent */
     bool no_pivot;
