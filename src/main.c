@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "config.h"
 #include "log.h"
+#include "util/util.h"
 #include "validate.h"
 
 static const struct command {
@@ -131,6 +132,10 @@ static int run_command(int argc, char **argv, rt_error **err)
         usage(stdout);
         return 0;
     }
+    /* CVE-2019-5736: what a container can reach of ours must not be our binary. */
+    if ((!strcmp(name, "create") || !strcmp(name, "run") || !strcmp(name, "exec")) &&
+        sealed_self_reexec(argv, err) < 0)
+        return 1;
     if (log_open(g.log, !strcmp(g.log_format, "json"), g.debug) < 0)
         return rt_err(err, 0, "open log file %s", g.log), 1;
     if (check_globals(&g, name, err) < 0)

@@ -4,7 +4,9 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "lsm.h"
 #include "oci_features.h"
+#include "seccomp_filter.h"
 #include "validate.h"
 
 #define LIST(a)                                       \
@@ -99,7 +101,20 @@ int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
                                         .systemd = OCI_FALSE,
                                         .systemd_user = OCI_FALSE,
                                         .rdma = OCI_FALSE};
-    const oci_features_seccomp seccomp = {.enabled = OCI_FALSE};
+    oci_features_seccomp seccomp = {.enabled = OCI_FALSE};
+    const char *supported[8];
+    if (seccomp_feature_enabled()) {
+        seccomp_names a = seccomp_feature_known_actions(), o = seccomp_feature_known_operators(),
+                      ar = seccomp_feature_known_archs(), k = seccomp_feature_known_flags();
+        seccomp = (oci_features_seccomp){
+            .enabled = OCI_TRUE,
+            .actions = {a.items, a.len},
+            .operators = {o.items, o.len},
+            .archs = {ar.items, ar.len},
+            .known_flags = {k.items, k.len},
+            .supported_flags = {supported, seccomp_feature_supported_flags(supported)},
+        };
+    }
     const oci_features_memory_policy mpol = {.modes = LIST(mpol_modes), .flags = LIST(mpol_flags)};
     const oci_features_intel_rdt rdt = {.enabled = OCI_FALSE};
     const oci_features_linux lnx = {
@@ -107,8 +122,8 @@ int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
         .capabilities = LIST(capabilities),
         .cgroup = &cgroup,
         .seccomp = &seccomp,
-        .apparmor_enabled = OCI_FALSE,
-        .selinux_enabled = OCI_FALSE,
+        .apparmor_enabled = lsm_apparmor_supported() ? OCI_TRUE : OCI_FALSE,
+        .selinux_enabled = lsm_selinux_supported() ? OCI_TRUE : OCI_FALSE,
         .mount_extensions_idmap_enabled = OCI_FALSE,
         .intel_rdt = &rdt,
         .memory_policy = &mpol,

@@ -29,6 +29,7 @@
 #include "oci_state.h"
 #include "rootfs.h"
 #include "schedattr.h"
+#include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -203,8 +204,8 @@ static int runtime_hooks(const building *b, const oci_hooks *h, int sync_fd, rt_
 }
 
 /* Talk the init through its setup: maps, cgroup, go, and wait for ready. */
-static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns, int sync_fd,
-                      rt_error **err)
+static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
+                      const rt_seccomp *filter, int sync_fd, rt_error **err)
 {
     if (ns_creates(ns, CLONE_NEWUSER) && ns_write_id_maps(b->pid, lb->cfg, err) < 0)
         return -1;
@@ -233,6 +234,12 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns, i
             return 0;
         if (t == SYNC_ERROR)
             return rt_err(err, 0, "%s", msg ? msg : "container init failed");
+        if (t == SYNC_SECCOMP) {
+            cleanup_free char *state = hook_state(b->st, "creating");
+            if (seccomp_filter_relay(filter, sync_fd, b->pid, state, err) < 0)
+                return -1;
+            continue;
+        }
         if (t != SYNC_HOOKS || !lb->cfg->hooks)
             return rt_err(err, 0, "sync: unexpected message %d", t);
         if (runtime_hooks(b, lb->cfg->hooks, sync_fd, err) < 0)
@@ -282,9 +289,12 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
 {
     *b = (building){.rootfd = -1, .dirfd = -1, .console = -1};
     cleanup_bundle loaded_bundle lb = {0};
+    cleanup_seccomp rt_seccomp *filter = NULL;
     if (state_valid_id(o->id, err) < 0 || bundle_load(o->bundle, &lb, err) < 0 ||
         config_validate(&lb, o, err) < 0)
         return -1;
+    if (seccomp_filter_prepare(lb.cfg->linux_->seccomp, &filter, err) < 0)
+        return rt_err_wrap(err, "config.json");
     if (o->listen_fds) {
         oci_process *p = lb.cfg->process;
         p->env = env_with_listen_fds(p->env, &p->env_len, o->listen_fds);
@@ -352,6 +362,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         .no_pivot = o->no_pivot,
         .no_new_keyring = o->no_new_keyring,
         .mount_trees = &trees,
+        .seccomp = filter,
     };
     b->pid = clone_init(&a, sync_fds[0], &b->placed);
     if (b->pid < 0) {
@@ -360,7 +371,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     }
     close(sync_fds[1]);
     sync_fds[1] = -1;
-    if (drive_init(b, &lb, &ns, sync_fds[0], err) < 0 ||
+    if (drive_init(b, &lb, &ns, filter, sync_fds[0], err) < 0 ||
         sched_apply_process(lb.cfg->process, b->pid, err) < 0 ||
         state_write(b->dirfd, b->st, err) < 0)
         goto out;

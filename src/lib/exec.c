@@ -16,10 +16,13 @@
 #include "cgroup.h"
 #include "container.h"
 #include "foreground.h"
+#include "lsm.h"
 #include "process.h"
 #include "schedattr.h"
+#include "seccomp_filter.h"
 #include "sync.h"
 #include "terminal.h"
+#include "util/path.h"
 #include "util/util.h"
 
 /* The namespaces an exec'd process joins, user first (the others are then
@@ -102,7 +105,8 @@ static int exec_terminal(const oci_process *p, int console_fd, rt_error **err)
 }
 
 __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_fd, int preserve,
-                                                 bool userns, int console_fd)
+                                                 bool userns, int console_fd,
+                                                 const rt_seccomp *filter)
 {
     cleanup_error rt_error *err = NULL;
     sigset_t none;
@@ -116,16 +120,28 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
         rt_err(&err, 0, "sync: unexpected message %d", t);
     if (!err && console_fd >= 0)
         exec_terminal(p, console_fd, &err);
-    if (!err && process_apply_limits(p, &err) == 0 && chdir(p->cwd) < 0)
-        rt_err(&err, errno, "process.cwd: chdir %s", p->cwd);
+    /* bubblewrap CVE-2017-5226: our caller's terminal is not the process's
+     * controlling terminal (exec_terminal made a session for --tty). */
+    if (!err && console_fd < 0 && setsid() < 0)
+        rt_err(&err, errno, "setsid");
+    if (!err && process_apply_limits(p, &err) == 0)
+        path_chdir_in_root(p->cwd, &err);
     if (!err && !(envp = process_environment(p)))
         rt_err(&err, ENOMEM, "environment");
     if (!err)
+        lsm_apply_exec(p, &err);
+    /* The seccomp filter as in the init: before the capabilities go, or
+     * with no_new_privs as late as we can. */
+    if (!err && !p->no_new_privileges)
+        seccomp_filter_load(filter, sync_fd, &err);
+    if (!err)
         process_apply_identity(p, userns, &err);
-    if (!err && chdir(p->cwd) < 0)
-        rt_err(&err, errno, "process.cwd: chdir %s", p->cwd);
+    if (!err)
+        path_chdir_in_root(p->cwd, &err);
     if (!err)
         process_find_executable(p, &exe, &err);
+    if (!err && p->no_new_privileges)
+        seccomp_filter_load(filter, sync_fd, &err);
     if (err) {
         sync_send(sync_fd, SYNC_ERROR, err->msg, NULL);
         _exit(1);
@@ -145,7 +161,7 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
 
 /* A helper joins the namespaces and clones the process as our child. */
 static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2], int preserve,
-                      int console_fd)
+                      int console_fd, const rt_seccomp *filter)
 {
     int pp[2];
     if (pipe2(pp, O_CLOEXEC) < 0)
@@ -156,13 +172,18 @@ static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2
         /* CVE-2016-9962: nothing in the container may ptrace or open /proc of
          * the joining process; execve makes the new program dumpable again. */
         int32_t r = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 ? -errno : 0;
+        /* CVE-2025-52881: the oom score goes through the host's procfs, before
+         * we join the container, whose mounts may cover its /proc; the child
+         * inherits it. */
+        if (!r && process_apply_oom_score(p, NULL) < 0)
+            r = errno ? -errno : -EINVAL;
         for (size_t i = 0; i < NS_KINDS && !r; i++)
             if (t->ns_fds[i] >= 0 && setns(t->ns_fds[i], ns_order[i].type) < 0)
                 r = -errno;
         if (!r) {
             pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
             if (pid == 0)
-                exec_child(p, sync_fds[1], preserve, t->userns, console_fd);
+                exec_child(p, sync_fds[1], preserve, t->userns, console_fd, filter);
             r = pid < 0 ? -errno : pid;
         }
         write_all(pp[1], &r, sizeof(r));
@@ -258,6 +279,41 @@ static int apply_flags(oci_process *p, const exec_opts *o, rt_error **err)
     return 0;
 }
 
+static char **strv_copy(char **v, size_t n)
+{
+    size_t len = 0;
+    return strv_append(NULL, &len, v, n);
+}
+
+static int inherit_capabilities(const opened *c, oci_process *p, rt_error **err)
+{
+    cleanup_free char *data = NULL;
+    size_t len;
+    char *msg = NULL;
+    oci_config *cfg = NULL;
+    if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, err) < 0)
+        return -1;
+    if (oci_config_parse_data(data, len, &cfg, &msg) < 0) {
+        rt_err(err, 0, "saved config.json: %s", msg ? msg : "invalid");
+        free(msg);
+        return -1;
+    }
+    const oci_capabilities *from = cfg->process ? cfg->process->capabilities : NULL;
+    if (from) {
+        oci_capabilities *to = calloc(1, sizeof(*to));
+        if (!to)
+            abort();
+        to->bounding = strv_copy(from->bounding, to->bounding_len = from->bounding_len);
+        to->effective = strv_copy(from->effective, to->effective_len = from->effective_len);
+        to->permitted = strv_copy(from->permitted, to->permitted_len = from->permitted_len);
+        to->inheritable = strv_copy(from->inheritable, to->inheritable_len = from->inheritable_len);
+        to->ambient = strv_copy(from->ambient, to->ambient_len = from->ambient_len);
+        p->capabilities = to;
+    }
+    oci_config_free(cfg);
+    return 0;
+}
+
 /* The process to run: --process FILE, or the config's process with the
  * command line's changes. */
 static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, oci_process **p,
@@ -270,6 +326,10 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
             free(msg);
             return -1;
         }
+        /* A process without capabilities gets the container's, as runc does;
+         * never the full set the runtime runs with. */
+        if (!(*p)->capabilities && inherit_capabilities(c, *p, err) < 0)
+            return -1;
     } else {
         if (!o->args_len)
             return rt_err(err, 0, "exec: a command is required (or --process)");
@@ -296,10 +356,6 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
         return rt_err(err, 0, "exec --tty: rt's stdin is not a terminal; use --console-socket");
     if (!(*p)->terminal && o->console_socket)
         return rt_err(err, 0, "cannot use console socket if rt will not allocate tty");
-    if ((o->apparmor && *o->apparmor) || ((*p)->apparmor_profile && *(*p)->apparmor_profile))
-        return rt_err(err, 0, "exec: apparmor profiles are not supported yet");
-    if ((o->process_label && *o->process_label) || ((*p)->selinux_label && *(*p)->selinux_label))
-        return rt_err(err, 0, "exec: selinux labels are not supported yet");
     if (process_validate(*p, err) < 0 || sched_validate_process(*p, err) < 0)
         return -1;
     return 0;
@@ -368,8 +424,8 @@ static int open_console(const exec_opts *o, int *ours, int *child, rt_error **er
     return 0;
 }
 
-static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, int *status,
-                   rt_error **err)
+static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
+                   const rt_seccomp *filter, int *status, rt_error **err)
 {
     cleanup_close int pidfd = state_init_pidfd(c->st);
     if (pidfd < 0)
@@ -402,7 +458,7 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
         goto out;
     if (p->terminal && open_console(o, &console, &console_child, err) < 0)
         goto out;
-    pid_t pid = spawn_in(&t, p, sync_fds, o->listen_fds + o->preserve_fds, console_child);
+    pid_t pid = spawn_in(&t, p, sync_fds, o->listen_fds + o->preserve_fds, console_child, filter);
     if (console_child >= 0)
         close(console_child);
     console_child = -1;
@@ -423,7 +479,20 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o, in
     }
     /* EOF: execve closed the child's end, the process runs. */
     rt_error *eof = NULL;
-    if (sync_recv(sync_fds[0], &type, &msg, &eof) == 0) {
+    int got;
+    /* SCMP_ACT_NOTIFY: the listener fd goes to listenerPath first. */
+    while ((got = sync_recv(sync_fds[0], &type, &msg, &eof)) == 0 && type == SYNC_SECCOMP) {
+        cleanup_free char *state = NULL;
+        free(msg);
+        msg = NULL;
+        if (container_state_json(o->root, o->id, &state, err) < 0 ||
+            seccomp_filter_relay(filter, sync_fds[0], pid, state, err) < 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            goto out;
+        }
+    }
+    if (got == 0) {
         rt_err(err, 0, "%s", type == SYNC_ERROR && msg ? msg : "exec failed");
         waitpid(pid, NULL, 0);
         goto out;
@@ -446,6 +515,46 @@ out:
     return r;
 }
 
+/* What an exec'd process takes from the container: its seccomp filter (as
+ * runc, the config's applies to every exec), and its AppArmor profile and
+ * SELinux label unless the process or --apparmor/--process-label give one. */
+static int exec_security(const opened *c, const exec_opts *o, const oci_config *cfg, oci_process *p,
+                         rt_seccomp **filter, rt_error **err)
+{
+    oci_config *saved = NULL;
+    if (!cfg) {
+        cleanup_free char *data = NULL;
+        char *msg = NULL;
+        size_t len;
+        if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, err) < 0)
+            return -1;
+        if (oci_config_parse_data(data, len, &saved, &msg) < 0) {
+            rt_err(err, 0, "saved config.json: %s", msg ? msg : "invalid");
+            free(msg);
+            return -1;
+        }
+        cfg = saved;
+    }
+    const oci_process *cp = cfg->process;
+    if (!p->apparmor_profile && cp && cp->apparmor_profile)
+        p->apparmor_profile = xstrdup(cp->apparmor_profile);
+    if (!p->selinux_label && cp && cp->selinux_label)
+        p->selinux_label = xstrdup(cp->selinux_label);
+    if (o->apparmor && *o->apparmor) {
+        free(p->apparmor_profile);
+        p->apparmor_profile = xstrdup(o->apparmor);
+    }
+    if (o->process_label && *o->process_label) {
+        free(p->selinux_label);
+        p->selinux_label = xstrdup(o->process_label);
+    }
+    int r = lsm_validate(p, NULL, err);
+    if (r == 0 && cfg->linux_ && seccomp_filter_prepare(cfg->linux_->seccomp, filter, err) < 0)
+        r = rt_err_wrap(err, "saved config.json");
+    oci_config_free(saved);
+    return r;
+}
+
 int container_exec(const exec_opts *o, int *status, rt_error **err)
 {
     *status = 0;
@@ -456,9 +565,12 @@ int container_exec(const exec_opts *o, int *status, rt_error **err)
         return -1;
     oci_config *cfg = NULL;
     oci_process *p = NULL;
+    cleanup_seccomp rt_seccomp *filter = NULL;
     int r = load_process(&c, o, &cfg, &p, err);
     if (r == 0)
-        r = exec_in(&c, p, o, status, err);
+        r = exec_security(&c, o, cfg, p, &filter, err);
+    if (r == 0)
+        r = exec_in(&c, p, o, filter, status, err);
     if (cfg)
         oci_config_free(cfg);
     else

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 
 #include "hooks.h"
+#include "lsm.h"
 #include "process.h"
 #include "rootfs.h"
 #include "schedattr.h"
@@ -52,9 +53,7 @@ static int make_cwd(const char *rootfs, const char *cwd, rt_error **err)
 
 static int enter_cwd(const char *cwd, rt_error **err)
 {
-    if (chdir(cwd) < 0)
-        return rt_err(err, errno, "process.cwd: chdir %s", cwd);
-    return 0;
+    return path_chdir_in_root(cwd, err);
 }
 
 /* What the init keeps from its setup for the moment after `start`. */
@@ -123,7 +122,13 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         return rt_err(err, errno, "prctl PR_SET_DUMPABLE");
     if (ns_enter(cfg, a->ns, err) < 0 || set_names(cfg, a->ns, err) < 0)
         return -1;
-    if (!a->no_new_keyring && join_session_keyring(a->st->id, err) < 0)
+    /* Through the host's procfs, before any mount of the config can cover /proc. */
+    if (process_apply_oom_score(p, err) < 0)
+        return -1;
+    /* SELinux: the new session keyring gets the process label. */
+    if (!a->no_new_keyring &&
+        (lsm_set_keycreate(p->selinux_label, err) < 0 || join_session_keyring(a->st->id, err) < 0 ||
+         lsm_set_keycreate(NULL, err) < 0))
         return -1;
     pty tty = {.master = -1, .slave = -1};
     rootfs_opts ro = {
@@ -142,6 +147,10 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         return -1;
     if (p->terminal && pty_make_controlling(&tty, err) < 0)
         return -1;
+    /* bubblewrap CVE-2017-5226: a terminal we share with the container must
+     * not be its controlling terminal (TIOCSTI would reach our caller). */
+    if (!p->terminal && setsid() < 0)
+        return rt_err(err, errno, "setsid");
     pty_close(&tty);
     if (process_apply_limits(p, err) < 0 || sched_apply_init(cfg, err) < 0)
         return -1;
@@ -149,12 +158,25 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         return rt_err(err, ENOMEM, "environment");
     /* chdir as root first (the user may not search the path), and again as
      * the user below so a cwd the user cannot enter fails here. */
-    if (enter_cwd(p->cwd, err) < 0 || process_apply_identity(p, userns, err) < 0 ||
-        enter_cwd(p->cwd, err) < 0)
+    if (enter_cwd(p->cwd, err) < 0 || lsm_apply_exec(p, err) < 0)
+        return -1;
+    /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before
+     * the capabilities go; with it, as late as we can (runc's timing). */
+    if (!p->no_new_privileges && seccomp_filter_load(a->seccomp, a->sync_fd, err) < 0)
+        return -1;
+    if (process_apply_identity(p, userns, err) < 0 || enter_cwd(p->cwd, err) < 0)
         return -1;
     if (process_find_executable(p, &res->exe, err) < 0)
         return -1;
     umask(p->user && p->user->has_umask ? p->user->umask : 022);
+    if (p->no_new_privileges && seccomp_filter_load(a->seccomp, a->sync_fd, err) < 0)
+        return -1;
+    /* From here a process of the container (exec in a created container, or
+     * one sharing a joined pid namespace) could see us: non-dumpable, so it
+     * can neither ptrace us nor open our /proc/PID/{fd,exe,cwd} (CVE-2016-9962,
+     * CVE-2019-5736).  execve makes the container's program dumpable again. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return rt_err(err, errno, "prctl PR_SET_DUMPABLE");
     return 0;
 }
 
@@ -183,6 +205,9 @@ void init_main(const init_args *a)
         signal(sig, SIG_DFL);
     /* Die with rt if it dies before the container is created. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    /* Not reachable through /proc or ptrace while we hold the runtime's fds;
+     * a new user namespace makes us dumpable for a while (init_setup). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     umask(0);
     init_result res = {0};
     if (init_setup(a, &res, &err) < 0) {

@@ -7,6 +7,7 @@
 #include "mounts.h"
 #include "namespaces.h"
 #include "oci_config.h"
+#include "seccomp_filter.h"
 #include "state.h"
 
 /* Everything the container's first process needs, prepared by the parent
@@ -25,6 +26,7 @@ typedef struct init_args {
     int cgroup_fd;   /* cgroup v2: the container's cgroup, for clone3 CLONE_INTO_CGROUP */
     int preserve_fds;
     const mount_trees *mount_trees; /* idmapped mounts made by the parent */
+    const rt_seccomp *seccomp;      /* compiled by the parent; NULL: none */
     bool no_pivot;
     bool no_new_keyring;
 } init_args;

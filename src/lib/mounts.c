@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <linux/magic.h>
+#include <limits.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 
@@ -267,6 +270,61 @@ int remount_keep_locked(const char *target, unsigned long flags, rt_error **err)
     return 0;
 }
 
+/* Files inside /proc a mount may cover (lxcfs and the like), as runc allows. */
+static const char *const proc_mount_ok[] = {
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",
+    "/proc/stat",    "/proc/swaps",     "/proc/uptime",
+    "/proc/loadavg", "/proc/slabinfo",  "/proc/sys/kernel/ns_last_pid",
+    "/proc/net/dev",
+};
+
+static bool is_fs(const char *path, int fd, long magic)
+{
+    struct statfs sf;
+    return (path ? statfs(path, &sf) : fstatfs(fd, &sf)) == 0 && sf.f_type == magic;
+}
+
+/* CVE-2019-16884, CVE-2019-19921: only procfs may be mounted on /proc, and
+ * nothing inside it but the few files above, judged by where the destination
+ * fd we mount on really is (through a symlink in a volume, say, that another
+ * container may swap at any moment), not by its spelling. */
+static int check_proc_destination(int rootfd, const oci_mount *m, int fd, rt_error **err)
+{
+    if (m->type && !strcmp(m->type, "proc"))
+        return 0;
+    char buf[32], real[PATH_MAX], root[PATH_MAX];
+    ssize_t n = readlink(path_fd(fd, buf), real, sizeof(real) - 1);
+    ssize_t rn = readlink(path_fd(rootfd, buf), root, sizeof(root) - 1);
+    if (n < 0 || rn < 0)
+        return rt_err(err, errno, "mount %s: resolve the destination", m->destination);
+    real[n] = root[rn] = '\0';
+    const char *rel = real;
+    if (!strncmp(real, root, (size_t)rn) && (real[rn] == '/' || !real[rn]))
+        rel = real[rn] ? real + rn : "/";
+    bool in_proc = is_fs(NULL, fd, PROC_SUPER_MAGIC);
+    if (!in_proc && strcmp(rel, "/proc"))
+        return 0;
+    if (!strcmp(rel, "/proc")) {
+        if (m->source && is_fs(m->source, -1, PROC_SUPER_MAGIC))
+            return 0;
+        return rt_err(err, 0, "mount %s: it resolves to /proc, where only procfs may be mounted",
+                      m->destination);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(proc_mount_ok); i++)
+        if (!strcmp(rel, proc_mount_ok[i]))
+            return 0;
+    return rt_err(err, 0, "mount %s: it resolves to %s, inside /proc", m->destination, rel);
+}
+
+/* The destination of m, made if missing, as an O_PATH fd that may be mounted on. */
+static int open_destination(int rootfd, const oci_mount *m, bool last_is_file, rt_error **err)
+{
+    cleanup_close int fd = path_create_in_root(rootfd, m->destination, last_is_file, err);
+    if (fd < 0 || check_proc_destination(rootfd, m, fd, err) < 0)
+        return -1;
+    return take_fd(&fd);
+}
+
 /* Flags a bind mount cannot take on the first mount(2): applied by remount. */
 #define BIND_REMOUNT_FLAGS                                                                     \
     (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | \
@@ -299,7 +357,7 @@ static int mount_cgroup(int rootfd, const oci_mount *m, const mount_opts *o, con
                         bool cgroupns, rt_error **err)
 {
     char buf[32];
-    cleanup_close int fd = path_create_in_root(rootfd, m->destination, false, err);
+    cleanup_close int fd = open_destination(rootfd, m, false, err);
     if (fd < 0)
         return -1;
     unsigned long flags = o->flags & ~(MS_BIND | MS_REC);
@@ -397,7 +455,7 @@ static int bind_tree_attach(int rootfd, const oci_mount *m, const mount_opts *o,
     struct stat sb;
     if (fstat(tree, &sb) < 0)
         return rt_err(err, errno, "mount %s: stat source", m->destination);
-    cleanup_close int fd = path_create_in_root(rootfd, m->destination, !S_ISDIR(sb.st_mode), err);
+    cleanup_close int fd = open_destination(rootfd, m, !S_ISDIR(sb.st_mode), err);
     if (fd < 0)
         return rt_err_wrap(err, "mount %s", m->destination);
     if (mnt_tree_attach(tree, fd, err) < 0)
@@ -420,7 +478,7 @@ static int mount_bind(int rootfd, const oci_mount *m, const mount_opts *o, rt_er
     struct stat sb;
     if (stat(m->source, &sb) < 0)
         return rt_err(err, errno, "mount %s: stat source %s", m->destination, m->source);
-    cleanup_close int fd = path_create_in_root(rootfd, m->destination, !S_ISDIR(sb.st_mode), err);
+    cleanup_close int fd = open_destination(rootfd, m, !S_ISDIR(sb.st_mode), err);
     if (fd < 0 || bind_classic(fd, m, o, err) < 0)
         return -1;
     /* The mount now sits on top of the O_PATH fd's directory: reopen it so
@@ -438,7 +496,7 @@ static int mount_bind(int rootfd, const oci_mount *m, const mount_opts *o, rt_er
 /* A new filesystem (tmpfs, proc, overlay …) by mount(2) on the O_PATH fd. */
 static int mount_fs(int rootfd, const oci_mount *m, const mount_opts *o, rt_error **err)
 {
-    cleanup_close int fd = path_create_in_root(rootfd, m->destination, false, err);
+    cleanup_close int fd = open_destination(rootfd, m, false, err);
     if (fd < 0)
         return -1;
     /* tmpcopyup: keep hold of what the tmpfs is about to cover. */
@@ -468,6 +526,13 @@ int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns,
     if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
         return -1;
     cleanup_free char *data = o.data;
+    /* CVE-2023-25809: "rbind,ro" of the host's sysfs (runc spec --rootless)
+     * must not leave /sys/fs/cgroup and the hierarchies below it writable. */
+    if ((o.flags & (MS_BIND | MS_REC | MS_RDONLY)) == (MS_BIND | MS_REC | MS_RDONLY) && m->source &&
+        is_fs(m->source, -1, SYSFS_MAGIC)) {
+        o.attr_set |= MOUNT_ATTR_RDONLY;
+        o.attr_clr &= ~MOUNT_ATTR_RDONLY;
+    }
     if (o.flags & MS_BIND)
         return mount_bind(rootfd, m, &o, err);
     if (m->type && !strcmp(m->type, "cgroup"))

@@ -99,12 +99,25 @@ int process_apply_limits(const oci_process *p, rt_error **err)
         if (setrlimit(rlimit_resource(r->type), &rl) < 0)
             return rt_err(err, errno, "setrlimit %s", r->type);
     }
-    if (p->has_oom_score_adj) {
-        char buf[16];
-        int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-        if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t)n, NULL) < 0)
-            return rt_err(err, errno, "write /proc/self/oom_score_adj");
-    }
+    return 0;
+}
+
+/* CVE-2019-16884, CVE-2023-28642, CVE-2025-52881: call this before the
+ * container's mounts or namespaces can stand in for /proc (before pivot_root
+ * or setns), so the write lands in the real procfs (checked by fd).  The
+ * value is inherited by the children we fork after. */
+int process_apply_oom_score(const oci_process *p, rt_error **err)
+{
+    if (!p->has_oom_score_adj)
+        return 0;
+    cleanup_close int procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (procfd < 0 || !fd_is_procfs(procfd))
+        return rt_err(err, 0, "process.oomScoreAdj: /proc is not procfs");
+    char buf[16];
+    int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+    cleanup_close int fd = openat(procfd, "oom_score_adj", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || write_all(fd, buf, (size_t)n) < 0)
+        return rt_err(err, errno, "write /proc/self/oom_score_adj");
     return 0;
 }
 

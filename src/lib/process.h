@@ -11,8 +11,10 @@
  * rlimits, oom score, user and groups, capabilities, no_new_privs, cwd. */
 
 int process_validate(const oci_process *p, rt_error **err);
-/* Steps that need full privileges: rlimits and oom_score_adj. */
+/* Steps that need full privileges: rlimits. */
 int process_apply_limits(const oci_process *p, rt_error **err);
+/* oom_score_adj through the real procfs: before pivot_root or setns. */
+int process_apply_oom_score(const oci_process *p, rt_error **err);
 /* Switch to the process's user and capability sets, then no_new_privs. */
 int process_apply_identity(const oci_process *p, bool userns, rt_error **err);
 /* Find args[0] as execve(2) will need it, using PATH from the process env. */

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "devices.h"
+#include "lsm.h"
 #include "mounts.h"
 #include "util/path.h"
 #include "util/util.h"
@@ -50,8 +51,6 @@ int rootfs_validate(const oci_config *cfg, const char *rootfs, rt_error **err)
     for (size_t i = 0; l && i < l->sysctl.len; i++)
         if (sysctl_check(cfg, l->sysctl.keys[i], err) < 0)
             return -1;
-    if (l && l->mount_label && *l->mount_label)
-        return rt_err(err, 0, "linux.mountLabel: SELinux labels are not supported yet");
     if (mounts_validate(cfg, err) < 0 || devices_validate(cfg, err) < 0)
         return -1;
     return 0;
@@ -184,17 +183,22 @@ int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st
         if (!opts->netns && m->type && !strcmp(m->type, "sysfs")) {
             /* sysfs needs a network namespace of our own: bind the host's. */
             oci_mount bind = *m;
-            char *bind_opts[] = {"rbind", "nosuid", "noexec", "nodev", "ro"};
+            /* CVE-2023-25809: read-only all the way down, or the host's
+             * /sys/fs/cgroup below it would stay writable. */
+            char *bind_opts[] = {"rbind", "nosuid",  "noexec",  "nodev", "ro",
+                                 "rro",   "rnosuid", "rnoexec", "rnodev"};
             bind.source = "/sys";
             bind.options = bind_opts;
-            bind.options_len = 5;
+            bind.options_len = sizeof(bind_opts) / sizeof(*bind_opts);
             if (mount_one(rootfd, &bind, st, opts->cgroupns, err) < 0)
                 return -1;
             continue;
         }
         int tree = opts->trees && i < opts->trees->len ? opts->trees->fds[i] : -1;
+        cleanup_lsm_mount lsm_mount labelled;
+        const oci_mount *lm = lsm_label_mount(m, cfg->linux_->mount_label, &labelled);
         if ((tree >= 0 ? mount_one_prepared(rootfd, m, tree, err)
-                       : mount_one(rootfd, m, st, opts->cgroupns, err)) < 0)
+                       : mount_one(rootfd, lm, st, opts->cgroupns, err)) < 0)
             return -1;
     }
     if (devices_setup(rootfd, cfg, opts->userns, err) < 0)

@@ -10,11 +10,13 @@
 /* Typed messages between rt (parent) and the container's init over a
  * SOCK_SEQPACKET socketpair: one message per packet, so no framing bugs. */
 enum sync_type {
-    SYNC_GO = 1,     /* parent -> init: maps written, cgroup joined: build the container */
-    SYNC_READY,      /* init -> parent: everything done, waiting on exec.fifo */
-    SYNC_ERROR,      /* init -> parent: payload is the error message; init exits */
-    SYNC_HOOKS,      /* init -> parent: mounts done, run prestart/createRuntime hooks */
-    SYNC_HOOKS_DONE, /* parent -> init: payload: state JSON "creating" \n "created" */
+    SYNC_GO = 1,       /* parent -> init: maps written, cgroup joined: build the container */
+    SYNC_READY,        /* init -> parent: everything done, waiting on exec.fifo */
+    SYNC_ERROR,        /* init -> parent: payload is the error message; init exits */
+    SYNC_HOOKS,        /* init -> parent: mounts done, run prestart/createRuntime hooks */
+    SYNC_HOOKS_DONE,   /* parent -> init: payload: state JSON "creating" \n "created" */
+    SYNC_SECCOMP,      /* process -> parent: the next packet carries the seccomp listener fd */
+    SYNC_SECCOMP_DONE, /* parent -> process: the fd and the state reached listenerPath */
 };
 
 int sync_pair(int fds[2], rt_error **err);

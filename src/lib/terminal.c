@@ -56,11 +56,27 @@ void pty_close(pty *p)
     p->master = p->slave = -1;
 }
 
+/* CVE-2025-52565, crun CVE-2026-88264: an image's /dev/console that is a
+ * symlink (or anything but a file) would take the bind mount of the pty
+ * elsewhere, e.g. onto a procfs file: replace it with an empty file of ours,
+ * created and opened without following symlinks. */
 int pty_bind_console(int rootfd, const pty *p, rt_error **err)
 {
-    cleanup_close int fd = path_create_in_root(rootfd, "/dev/console", true, err);
-    if (fd < 0)
+    cleanup_close int dev = path_create_in_root(rootfd, "/dev", false, err);
+    if (dev < 0)
         return rt_err_wrap(err, "/dev/console");
+    struct stat sb;
+    if (fstatat(dev, "console", &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(sb.st_mode) &&
+        unlinkat(dev, "console", S_ISDIR(sb.st_mode) ? AT_REMOVEDIR : 0) < 0)
+        return rt_err(err, errno, "/dev/console: remove the image's %s",
+                      S_ISLNK(sb.st_mode) ? "symlink" : "entry");
+    int created = openat(dev, "console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (created < 0)
+        return rt_err(err, errno, "create /dev/console");
+    close(created);
+    cleanup_close int fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return rt_err(err, errno, "open /dev/console");
     char src[32], dst[32];
     if (mount(path_fd(p->slave, src), path_fd(fd, dst), NULL, MS_BIND, NULL) < 0)
         return rt_err(err, errno, "bind the terminal on /dev/console");

@@ -9,6 +9,7 @@
 
 #include "cgroup.h"
 #include "hooks.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "netdev.h"
 #include "process.h"
@@ -50,11 +51,6 @@ void bundle_free(loaded_bundle *lb)
     free(lb->rootfs);
 }
 
-static int unsupported(rt_error **err, const char *field)
-{
-    return rt_err(err, 0, "config.json: %s: not supported yet", field);
-}
-
 static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_error **err)
 {
     const oci_process *p = cfg->process;
@@ -73,14 +69,8 @@ static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_err
         return rt_err(err, 0,
                       "cannot use console socket if rt will not allocate tty "
                       "(process.terminal is false)");
-    if (p->apparmor_profile && *p->apparmor_profile)
-        return unsupported(err, "process.apparmorProfile");
-    if (p->selinux_label && *p->selinux_label)
-        return unsupported(err, "process.selinuxLabel");
-    if (!l)
-        return 0;
-    if (l->seccomp)
-        return unsupported(err, "linux.seccomp");
+    if (lsm_validate(p, l ? l->mount_label : NULL, err) < 0)
+        return rt_err_wrap(err, "config.json");
     return 0;
 }
 

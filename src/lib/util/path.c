@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -102,6 +103,26 @@ static int create_in_root(int rootfd, const char *path, bool last_is_file, int d
 int path_create_in_root(int rootfd, const char *path, bool last_is_file, rt_error **err)
 {
     return create_in_root(rootfd, path, last_is_file, 0, err);
+}
+
+/* CVE-2024-21626: a cwd such as /proc/self/fd/N would follow a magic link to
+ * an fd of ours, outside the root.  Resolve it inside our root with no magic
+ * links, fchdir there, and check that the kernel agrees we are under the root. */
+int path_chdir_in_root(const char *cwd, rt_error **err)
+{
+    cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return rt_err(err, errno, "open /");
+    cleanup_close int fd = openat2_in_root(root, cwd, O_PATH | O_DIRECTORY, 0);
+    if (fd < 0)
+        return rt_err(err, errno, "process.cwd: chdir %s", cwd);
+    if (fchdir(fd) < 0)
+        return rt_err(err, errno, "process.cwd: chdir %s", cwd);
+    char buf[PATH_MAX];
+    /* glibc's getcwd fails with ENOENT for "(unreachable)" paths. */
+    if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+        return rt_err(err, errno ? errno : ENOENT, "process.cwd: %s is outside the container", cwd);
+    return 0;
 }
 
 const char *path_fd(int fd, char buf[static 32])

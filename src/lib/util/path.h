@@ -14,6 +14,8 @@ int path_open_in_root(int rootfd, const char *path, int flags, rt_error **err);
 /* Make the directories of `path` inside rootfd (and the last one too, or an
  * empty file when last_is_file), then return an O_PATH fd of it. */
 int path_create_in_root(int rootfd, const char *path, bool last_is_file, rt_error **err);
+/* chdir to cwd resolved inside our own root, without magic links. */
+int path_chdir_in_root(const char *cwd, rt_error **err);
 /* "/proc/self/fd/N" for mount(2) and friends. */
 const char *path_fd(int fd, char buf[static 32]);
 

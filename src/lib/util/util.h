@@ -61,6 +61,8 @@ int proc_start_time(pid_t pid, uint64_t *start, char *state);
 int pidfd_open_checked(pid_t pid, uint64_t start_time);
 int pidfd_wait_exit(int pidfd, int timeout_ms);
 int fd_is_procfs(int fd);
+/* Re-execute from a sealed memfd copy of our binary, unless we are one. */
+int sealed_self_reexec(char **argv, rt_error **err);
 
 /* time.c */
 char *rfc3339_now(bool nanos);
