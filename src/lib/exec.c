@@ -470,7 +470,12 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
     sync_fds[1] = -1;
     enum sync_type type;
     cleanup_free char *msg = NULL;
-    if (sched_exec_affinity(p, pid, false, err) < 0 || cgroup_enter(&target, pid, err) < 0 ||
+    /* A frozen cgroup would freeze the process before it can execve (and we
+     * wait for that): with --ignore-paused it joins once it runs, and is then
+     * paused with the rest of the container. */
+    bool join_late = !strcmp(st, "paused");
+    if (sched_exec_affinity(p, pid, false, err) < 0 ||
+        (!join_late && cgroup_enter(&target, pid, err) < 0) ||
         sched_exec_affinity(p, pid, true, err) < 0 || sched_apply_process(p, pid, err) < 0 ||
         sync_send(sync_fds[0], SYNC_GO, NULL, err) < 0) {
         kill(pid, SIGKILL);
@@ -498,6 +503,11 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
         goto out;
     }
     rt_error_free(eof);
+    if (join_late && cgroup_enter(&target, pid, err) < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        goto out;
+    }
     if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0)
         goto out;
     r = 0;

@@ -168,3 +168,23 @@ sub_cgroups() {
     assert_equal "$st3" 1
     assert_contains "$err3" "--cgroup no-such-sub"
 }
+
+@test "exec into a paused container fails unless --ignore-paused" {
+    rtc pause "$ID"
+    assert_success
+    rtc exec "$ID" true
+    assert_failure
+    assert_rt_error_line
+    assert_contains "$stderr" "paused"
+    # the process joins the container's cgroup, and is paused with it until resume
+    rtc exec -d --ignore-paused --pid-file "$TEST_DIR/p.pid" "$ID" sh -c 'echo resumed > /dev/shm/r; sleep 1000'
+    assert_success
+    local pid
+    pid="$(cat "$TEST_DIR/p.pid")"
+    grep -q "$ID" "/proc/$pid/cgroup" || fail "not in the container's cgroup"
+    rtc resume "$ID"
+    assert_success
+    rtc exec "$ID" sh -c 'for i in $(seq 50); do [ -e /dev/shm/r ] && cat /dev/shm/r && break; sleep 0.1; done'
+    assert_success
+    assert_equal "$stdout" resumed
+}
