@@ -107,8 +107,7 @@ static pid_t clone3_into_cgroup(const init_args *a, unsigned long extra)
 }
 
 /* *placed: the init started in its cgroup (clone3). */
-static pid_t clone_init_here(const init_args *a, int parent_sync, unsigned long extra,
-                             bool *placed)
+static pid_t clone_init_here(const init_args *a, int parent_sync, unsigned long extra, bool *placed)
 {
     pid_t pid = -1;
     *placed = false;
@@ -119,8 +118,8 @@ static pid_t clone_init_here(const init_args *a, int parent_sync, unsigned long 
         *placed = pid >= 0;
     }
     if (pid < 0)
-        pid = (pid_t)syscall(SYS_clone, (unsigned long)(a->ns->clone_flags | SIGCHLD) | extra,
-                             NULL, NULL, NULL, NULL);
+        pid = (pid_t)syscall(SYS_clone, (unsigned long)(a->ns->clone_flags | SIGCHLD) | extra, NULL,
+                             NULL, NULL, NULL);
     if (pid == 0) {
         close(parent_sync);
         init_main(a);
@@ -131,40 +130,30 @@ static pid_t clone_init_here(const init_args *a, int parent_sync, unsigned long 
 /* With a user, pid or time namespace joined by path, a helper process
  * enters them and clones the init as our child (CLONE_PARENT); the helper
  * hands back the pid, or -errno, and exits. */
+typedef struct early_join {
+    const init_args *a;
+    int parent_sync;
+} early_join;
+
+static int32_t join_and_clone(void *arg)
+{
+    const early_join *j = arg;
+    if (ns_join_early(j->a->ns) < 0)
+        return -errno;
+    bool ignored;
+    init_args plain = *j->a;
+    plain.cgroup_fd = -1; /* the pid comes back alone: join the cgroup later */
+    pid_t pid = clone_init_here(&plain, j->parent_sync, CLONE_PARENT, &ignored);
+    return pid < 0 ? -errno : pid;
+}
+
 static pid_t clone_init(const init_args *a, int parent_sync, bool *placed)
 {
     *placed = false;
     if (!a->ns->join_early)
         return clone_init_here(a, parent_sync, 0, placed);
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return -1;
-    pid_t helper = fork();
-    if (helper == 0) {
-        int32_t r = ns_join_early(a->ns) < 0 ? -errno : 0;
-        if (r == 0) {
-            bool ignored;
-            init_args plain = *a;
-            plain.cgroup_fd = -1; /* the pid comes back alone: join the cgroup later */
-            pid_t pid = clone_init_here(&plain, parent_sync, CLONE_PARENT, &ignored);
-            r = pid < 0 ? -errno : pid;
-        }
-        write_all(p[1], &r, sizeof(r));
-        _exit(0);
-    }
-    close(p[1]);
-    int32_t r = -EPIPE;
-    if (helper > 0 && read(p[0], &r, sizeof(r)) != sizeof(r))
-        r = -EPIPE;
-    close(p[0]);
-    if (helper < 0)
-        return -1;
-    waitpid(helper, NULL, 0);
-    if (r < 0) {
-        errno = -r;
-        return -1;
-    }
-    return r;
+    early_join j = {.a = a, .parent_sync = parent_sync};
+    return run_in_helper(join_and_clone, &j);
 }
 
 static void fill_oci_state(const rt_state *st, const char *status, oci_state *o)

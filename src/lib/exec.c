@@ -159,49 +159,48 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
     _exit(127);
 }
 
+typedef struct spawn_args {
+    const exec_target *t;
+    const oci_process *p;
+    int *sync_fds;
+    int preserve;
+    int console_fd;
+    const rt_seccomp *filter;
+} spawn_args;
+
+static int32_t join_and_clone(void *arg)
+{
+    const spawn_args *a = arg;
+    close(a->sync_fds[0]);
+    /* CVE-2016-9962: nothing in the container may ptrace or open /proc of
+     * the joining process; execve makes the new program dumpable again. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return -errno;
+    /* CVE-2025-52881: the oom score goes through the host's procfs, before
+     * we join the container, whose mounts may cover its /proc; the child
+     * inherits it. */
+    if (process_apply_oom_score(a->p, NULL) < 0)
+        return errno ? -errno : -EINVAL;
+    for (size_t i = 0; i < NS_KINDS; i++)
+        if (a->t->ns_fds[i] >= 0 && setns(a->t->ns_fds[i], ns_order[i].type) < 0)
+            return -errno;
+    pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid == 0)
+        exec_child(a->p, a->sync_fds[1], a->preserve, a->t->userns, a->console_fd, a->filter);
+    return pid < 0 ? -errno : pid;
+}
+
 /* A helper joins the namespaces and clones the process as our child. */
 static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2], int preserve,
                       int console_fd, const rt_seccomp *filter)
 {
-    int pp[2];
-    if (pipe2(pp, O_CLOEXEC) < 0)
-        return -1;
-    pid_t helper = fork();
-    if (helper == 0) {
-        close(sync_fds[0]);
-        /* CVE-2016-9962: nothing in the container may ptrace or open /proc of
-         * the joining process; execve makes the new program dumpable again. */
-        int32_t r = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 ? -errno : 0;
-        /* CVE-2025-52881: the oom score goes through the host's procfs, before
-         * we join the container, whose mounts may cover its /proc; the child
-         * inherits it. */
-        if (!r && process_apply_oom_score(p, NULL) < 0)
-            r = errno ? -errno : -EINVAL;
-        for (size_t i = 0; i < NS_KINDS && !r; i++)
-            if (t->ns_fds[i] >= 0 && setns(t->ns_fds[i], ns_order[i].type) < 0)
-                r = -errno;
-        if (!r) {
-            pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
-            if (pid == 0)
-                exec_child(p, sync_fds[1], preserve, t->userns, console_fd, filter);
-            r = pid < 0 ? -errno : pid;
-        }
-        write_all(pp[1], &r, sizeof(r));
-        _exit(0);
-    }
-    close(pp[1]);
-    int32_t r = -EPIPE;
-    if (helper > 0 && read(pp[0], &r, sizeof(r)) != sizeof(r))
-        r = -EPIPE;
-    close(pp[0]);
-    if (helper < 0)
-        return -1;
-    waitpid(helper, NULL, 0);
-    if (r < 0) {
-        errno = -r;
-        return -1;
-    }
-    return r;
+    spawn_args a = {.t = t,
+                    .p = p,
+                    .sync_fds = sync_fds,
+                    .preserve = preserve,
+                    .console_fd = console_fd,
+                    .filter = filter};
+    return run_in_helper(join_and_clone, &a);
 }
 
 static char **strv_append(char **v, size_t *len, char *const *add, size_t n)
@@ -383,8 +382,10 @@ static int exec_cgroups(const rt_state *st, const exec_opts *o, rt_state *out, r
                               o->cgroups[k], spec);
         }
         if (!*path || strstr(path, "..") || path[0] == '/')
-            return rt_err(err, 0, "--cgroup %s: must be a relative path below the container's "
-                                  "cgroup", o->cgroups[k]);
+            return rt_err(err, 0,
+                          "--cgroup %s: must be a relative path below the container's "
+                          "cgroup",
+                          o->cgroups[k]);
         for (size_t i = 0; i < st->cgroups_len; i++) {
             if (only && strcmp(st->cgroups[i], only))
                 continue;

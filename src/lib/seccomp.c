@@ -499,25 +499,7 @@ int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **er
 /* One packet with the fd: it follows SYNC_SECCOMP on the seqpacket socket. */
 static int send_fd(int sock, int fd)
 {
-    char byte = 'F';
-    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof(u));
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    ssize_t n;
-    do
-        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    return n == 1 ? 0 : -1;
+    return send_with_fd(sock, "F", 1, fd) == 1 ? 0 : -1;
 }
 
 static int recv_fd(int sock)
@@ -620,23 +602,7 @@ static int send_state(const rt_seccomp *f, int listener, pid_t pid, const char *
         "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,%s%s%s\"state\":%s}",
         OCI_VERSION, pid, meta ? "\"metadata\":" : "", meta ? meta : "", meta ? "," : "", state);
     size_t len = strlen(json), done = 0;
-    struct iovec iov = {.iov_base = json, .iov_len = len};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof(u));
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &listener, sizeof(int));
-    ssize_t n;
-    do
-        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
+    ssize_t n = send_with_fd(sock, json, len, listener);
     if (n < 0)
         return rt_err(err, errno, "linux.seccomp.listenerPath: send to %s", path);
     /* The fd went with the first part; the rest is plain payload. */

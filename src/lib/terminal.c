@@ -127,18 +127,8 @@ int console_socket_connect(const char *path, rt_error **err)
  * the form containerd's shim and conmon read. */
 int console_send_master(int sock, const pty *p, rt_error **err)
 {
-    char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-    struct iovec iov = {.iov_base = (void *)p->name, .iov_len = strlen(p->name)};
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &p->master, sizeof(int));
-    while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-        if (errno != EINTR)
-            return rt_err(err, errno, "send the terminal to the console socket");
+    if (send_with_fd(sock, p->name, strlen(p->name), p->master) < 0)
+        return rt_err(err, errno, "send the terminal to the console socket");
     return 0;
 }
 

@@ -7,7 +7,9 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 
 /* Read field 22 (starttime) and field 3 (state) of /proc/PID/stat.  The start
  * time tells a process from a later one that reuses its pid. */
@@ -78,4 +80,52 @@ int fd_is_procfs(int fd)
 {
     struct statfs sfs;
     return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+}
+
+pid_t run_in_helper(int32_t (*fn)(void *arg), void *arg)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    pid_t helper = fork();
+    if (helper == 0) {
+        int32_t r = fn(arg);
+        write_all(p[1], &r, sizeof(r));
+        _exit(0);
+    }
+    close(p[1]);
+    int32_t r = -EPIPE;
+    if (helper > 0 && read(p[0], &r, sizeof(r)) != sizeof(r))
+        r = -EPIPE;
+    close(p[0]);
+    if (helper < 0)
+        return -1;
+    waitpid(helper, NULL, 0);
+    if (r < 0) {
+        errno = -r;
+        return -1;
+    }
+    return r;
+}
+
+ssize_t send_with_fd(int sock, const void *data, size_t len, int fd)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof(u));
+    struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    ssize_t n;
+    do
+        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n;
 }

@@ -61,6 +61,12 @@ int proc_start_time(pid_t pid, uint64_t *start, char *state);
 int pidfd_open_checked(pid_t pid, uint64_t start_time);
 int pidfd_wait_exit(int pidfd, int timeout_ms);
 int fd_is_procfs(int fd);
+/* Run fn(arg) in a short-lived child, which may setns() and clone() with
+ * CLONE_PARENT; its result (a pid, or -errno) comes back and the child is
+ * reaped.  Returns that pid, or -1 with errno. */
+pid_t run_in_helper(int32_t (*fn)(void *arg), void *arg);
+/* sendmsg() data with fd as SCM_RIGHTS (no SIGPIPE): the bytes sent, or -1. */
+ssize_t send_with_fd(int sock, const void *data, size_t len, int fd);
 /* Re-execute from a sealed memfd copy of our binary, unless we are one. */
 int sealed_self_reexec(char **argv, rt_error **err);
 
