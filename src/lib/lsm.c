@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "lsm.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,8 +68,10 @@ int lsm_validate(const oci_process *p, const char *mount_label, rt_error **err)
     }
     if (p && set(p->selinux_label) && !selinux_on_host())
         return rt_err(err, 0, "process.selinuxLabel: " SELINUX_OFF);
+    /* As crun (runc fails later, on the first mount): the mounts are made without
+     * a context, and the user is told. */
     if (set(mount_label) && !selinux_on_host())
-        return rt_err(err, 0, "linux.mountLabel: " SELINUX_OFF);
+        log_warn("linux.mountLabel: SELinux is not enabled on this host; mounts get no context=");
     return 0;
 }
 
@@ -160,7 +163,7 @@ static bool takes_context(const oci_mount *m)
 const oci_mount *lsm_label_mount(const oci_mount *m, const char *label, lsm_mount *buf)
 {
     *buf = (lsm_mount){0};
-    if (!set(label) || !takes_context(m))
+    if (!set(label) || !takes_context(m) || !selinux_on_host())
         return m;
     buf->options = calloc(m->options_len + 2, sizeof(char *));
     if (!buf->options)

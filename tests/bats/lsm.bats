@@ -149,16 +149,15 @@ ATTR_CURRENT='cat /proc/self/attr/apparmor/current 2>/dev/null || cat /proc/self
     assert_no_leak "$ID"
 }
 
-@test "mountLabel on a host without SELinux: an error, nothing left behind" {
+@test "mountLabel on a host without SELinux: a warning, the mounts get no context" {
+    rt_only "runc 1.1.5 tries context= on the tmpfs of /dev and fails; rt warns, as crun ignores it"
     need_no_selinux
     cfg '.linux.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2"'
+    set_args sh -c 'grep -c context= /proc/self/mountinfo || true'
     rtc run -b "$BUNDLE" "$ID"
-    # runc 1.1.5 tries context= on the tmpfs of /dev and fails with "invalid argument"
-    assert_failure
-    if is_rt; then
-        assert_error "linux.mountLabel: selinux label is specified in config, but selinux is disabled or not supported"
-    fi
-    assert_no_leak "$ID"
+    assert_success
+    assert_contains "$stderr" "linux.mountLabel: SELinux is not enabled on this host"
+    assert_equal "$stdout" 0
 }
 
 @test "exec --process-label on a host without SELinux: runc 1.1.5's error" {
