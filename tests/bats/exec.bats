@@ -188,3 +188,17 @@ sub_cgroups() {
     assert_success
     assert_equal "$stdout" resumed
 }
+
+@test "exec --no-new-privs sets NoNewPrivs when the config does not" {
+    rtc kill "$ID" KILL
+    wait_status "$ID" stopped
+    rtc delete "$ID"
+    cfg '.process.noNewPrivileges = false'
+    set_args sleep 1000
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    rtc exec "$ID" grep NoNewPrivs /proc/self/status
+    assert_contains "$stdout" "NoNewPrivs:	0"
+    rtc exec --no-new-privs "$ID" grep NoNewPrivs /proc/self/status
+    assert_contains "$stdout" "NoNewPrivs:	1"
+}

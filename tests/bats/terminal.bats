@@ -120,3 +120,12 @@ start_recvtty() {
     assert_contains "$stderr" "cannot use console socket"
     assert_no_leak "$ID"
 }
+
+@test "foreground terminal: the window size of rt's terminal reaches the container" {
+    command -v script >/dev/null || skip "script(1) not installed"
+    cfg '.process.terminal = true'
+    set_args sh -c 'stty size'
+    local out
+    out="$(script -qec "stty rows 21 cols 77; '$RT' --root '$ROOT' run -b '$BUNDLE' '$ID'" /dev/null </dev/null | tr -d '\r')"
+    assert_contains "$out" "21 77"
+}
