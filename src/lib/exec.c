@@ -124,8 +124,9 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
      * controlling terminal (exec_terminal made a session for --tty). */
     if (!err && console_fd < 0 && setsid() < 0)
         rt_err(&err, errno, "setsid");
-    if (!err && process_apply_limits(p, &err) == 0)
-        path_chdir_in_root(p->cwd, &err);
+    cleanup_close int cwd = -1;
+    if (!err && process_apply_limits(p, &err) == 0 && (cwd = path_open_cwd(p->cwd, &err)) >= 0)
+        path_enter_cwd(cwd, p->cwd, &err);
     if (!err && !(envp = process_environment(p)))
         rt_err(&err, ENOMEM, "environment");
     if (!err)
@@ -137,7 +138,7 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
     if (!err)
         process_apply_identity(p, userns, &err);
     if (!err)
-        path_chdir_in_root(p->cwd, &err);
+        path_enter_cwd(cwd, p->cwd, &err);
     if (!err)
         process_find_executable(p, &exe, &err);
     if (!err && p->no_new_privileges)

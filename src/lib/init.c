@@ -51,11 +51,6 @@ static int make_cwd(const char *rootfs, const char *cwd, rt_error **err)
     return fd < 0 ? rt_err_wrap(err, "process.cwd") : 0;
 }
 
-static int enter_cwd(const char *cwd, rt_error **err)
-{
-    return path_chdir_in_root(cwd, err);
-}
-
 /* What the init keeps from its setup for the moment after `start`. */
 typedef struct init_result {
     char *exe;
@@ -158,13 +153,14 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         return rt_err(err, ENOMEM, "environment");
     /* chdir as root first (the user may not search the path), and again as
      * the user below so a cwd the user cannot enter fails here. */
-    if (enter_cwd(p->cwd, err) < 0 || lsm_apply_exec(p, err) < 0)
+    cleanup_close int cwd = path_open_cwd(p->cwd, err);
+    if (cwd < 0 || path_enter_cwd(cwd, p->cwd, err) < 0 || lsm_apply_exec(p, err) < 0)
         return -1;
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before
      * the capabilities go; with it, as late as we can (runc's timing). */
     if (!p->no_new_privileges && seccomp_filter_load(a->seccomp, a->sync_fd, err) < 0)
         return -1;
-    if (process_apply_identity(p, userns, err) < 0 || enter_cwd(p->cwd, err) < 0)
+    if (process_apply_identity(p, userns, err) < 0 || path_enter_cwd(cwd, p->cwd, err) < 0)
         return -1;
     if (process_find_executable(p, &res->exe, err) < 0)
         return -1;

@@ -610,3 +610,18 @@ bad_profile() {
             fail "supportedFlags: $s"
     fi
 }
+
+@test "a profile that refuses openat2 (an older allow list) still runs the container and exec" {
+    # rt resolves the cwd with openat2: it must do so before the filter is loaded, which
+    # without noNewPrivileges happens before the capabilities are dropped (found by the
+    # runtime-tools suite, whose profile predates openat2).
+    cfg '.process.noNewPrivileges = false | .process.cwd = "/dev"
+        | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+            "syscalls": [{"names": ["openat2"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+    set_args sh -c 'pwd; exec sleep 1000'
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    rtc exec "$ID" pwd
+    assert_success
+    assert_equal "$stdout" /dev
+}

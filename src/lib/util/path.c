@@ -108,14 +108,19 @@ int path_create_in_root(int rootfd, const char *path, bool last_is_file, rt_erro
 /* CVE-2024-21626: a cwd such as /proc/self/fd/N would follow a magic link to
  * an fd of ours, outside the root.  Resolve it inside our root with no magic
  * links, fchdir there, and check that the kernel agrees we are under the root. */
-int path_chdir_in_root(const char *cwd, rt_error **err)
+int path_open_cwd(const char *cwd, rt_error **err)
 {
     cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return rt_err(err, errno, "open /");
-    cleanup_close int fd = openat2_in_root(root, cwd, O_PATH | O_DIRECTORY, 0);
+    int fd = openat2_in_root(root, cwd, O_PATH | O_DIRECTORY, 0);
     if (fd < 0)
         return rt_err(err, errno, "process.cwd: chdir %s", cwd);
+    return fd;
+}
+
+int path_enter_cwd(int fd, const char *cwd, rt_error **err)
+{
     if (fchdir(fd) < 0)
         return rt_err(err, errno, "process.cwd: chdir %s", cwd);
     char buf[PATH_MAX];
