@@ -137,8 +137,9 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
         seccomp_filter_load(filter, sync_fd, &err);
     if (!err)
         process_apply_identity(p, userns, &err);
-    if (!err)
-        path_enter_cwd(cwd, p->cwd, &err);
+    /* Checked to be inside the root above; a filter may refuse getcwd now. */
+    if (!err && fchdir(cwd) < 0)
+        rt_err(&err, errno, "process.cwd: chdir %s", p->cwd);
     if (!err)
         process_find_executable(p, &exe, &err);
     if (!err && p->no_new_privileges)

@@ -160,8 +160,11 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
      * the capabilities go; with it, as late as we can (runc's timing). */
     if (!p->no_new_privileges && seccomp_filter_load(a->seccomp, a->sync_fd, err) < 0)
         return -1;
-    if (process_apply_identity(p, userns, err) < 0 || path_enter_cwd(cwd, p->cwd, err) < 0)
+    if (process_apply_identity(p, userns, err) < 0)
         return -1;
+    /* Checked to be inside the root above; a filter may refuse getcwd now. */
+    if (fchdir(cwd) < 0)
+        return rt_err(err, errno, "process.cwd: chdir %s", p->cwd);
     if (process_find_executable(p, &res->exe, err) < 0)
         return -1;
     umask(p->user && p->user->has_umask ? p->user->umask : 022);
