@@ -264,13 +264,8 @@ int listen_fds_from_env(void)
 
 char **env_with_listen_fds(char **env, size_t *len, int listen_fds)
 {
-    char **out = realloc(env, (*len + 3) * sizeof(char *));
-    if (!out)
-        abort();
-    out[(*len)++] = xasprintf("LISTEN_FDS=%d", listen_fds);
-    out[(*len)++] = xstrdup("LISTEN_PID=1");
-    out[*len] = NULL;
-    return out;
+    env = strv_push(env, len, xasprintf("LISTEN_FDS=%d", listen_fds));
+    return strv_push(env, len, xstrdup("LISTEN_PID=1"));
 }
 
 /* create up to `created`: on failure everything done so far is undone. */

@@ -151,11 +151,7 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
     umask(p->user && p->user->has_umask ? p->user->umask : 022);
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     process_close_fds(preserve);
-    char **argv = calloc(p->args_len + 1, sizeof(char *));
-    if (argv) {
-        memcpy(argv, p->args, p->args_len * sizeof(char *));
-        execve(exe, argv, envp);
-    }
+    process_execve(p, exe, envp);
     rt_err(&err, errno, "exec %s", exe);
     sync_send(sync_fd, SYNC_ERROR, err->msg, NULL);
     _exit(127);
@@ -207,13 +203,11 @@ static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2
 
 static char **strv_append(char **v, size_t *len, char *const *add, size_t n)
 {
-    char **out = realloc(v, (*len + n + 1) * sizeof(char *));
-    if (!out)
-        abort();
     for (size_t i = 0; i < n; i++)
-        out[(*len)++] = xstrdup(add[i]);
-    out[*len] = NULL;
-    return out;
+        v = strv_push(v, len, xstrdup(add[i]));
+    if (!v && !(v = calloc(1, sizeof(char *))))
+        abort();
+    return v;
 }
 
 static int parse_id(const char *s, uint32_t *out)

@@ -226,12 +226,7 @@ void init_main(const init_args *a)
         _exit(1);
     }
     process_close_fds(a->preserve_fds);
-    const oci_process *p = a->cfg->process;
-    char **argv = calloc(p->args_len + 1, sizeof(char *));
-    if (!argv)
-        _exit(1);
-    memcpy(argv, p->args, p->args_len * sizeof(char *));
-    execve(res.exe, argv, res.envp);
+    process_execve(a->cfg->process, res.exe, res.envp);
     fprintf(stderr, "rt: exec %s: %s\n", res.exe, strerror(errno));
     _exit(127);
 }

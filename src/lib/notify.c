@@ -14,16 +14,6 @@
 
 #define NOTIFY_IN_CONTAINER "/run/notify"
 
-static char **strv_push(char **v, size_t *len, char *item)
-{
-    char **out = realloc(v, (*len + 2) * sizeof(char *));
-    if (!out)
-        abort();
-    out[(*len)++] = item;
-    out[*len] = NULL;
-    return out;
-}
-
 int notify_prepare(int dirfd, const char *state_path, oci_config *cfg, rt_error **err)
 {
     if (!getenv("NOTIFY_SOCKET"))

@@ -337,3 +337,16 @@ void process_close_fds(int preserve)
             fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
     }
 }
+
+int process_execve(const oci_process *p, const char *exe, char **envp)
+{
+    char **argv = calloc(p->args_len + 1, sizeof(char *));
+    if (!argv)
+        return -1;
+    memcpy(argv, p->args, p->args_len * sizeof(char *));
+    execve(exe, argv, envp);
+    int e = errno;
+    free(argv);
+    errno = e;
+    return -1;
+}

@@ -24,6 +24,9 @@ int process_find_executable(const oci_process *p, char **path, rt_error **err);
  * (read from the container's /etc/passwd, so call it after pivot_root). */
 char **process_environment(const oci_process *p);
 
+/* execve exe with the process's args (NULL-terminated here); returns only on
+ * failure, with errno. */
+int process_execve(const oci_process *p, const char *exe, char **envp);
 /* Only stdio and fds 3..3+preserve-1 survive the execve that follows. */
 void process_close_fds(int preserve);
 

@@ -124,6 +124,16 @@ char *xasprintf(const char *fmt, ...)
     return r;
 }
 
+char **strv_push(char **v, size_t *len, char *item)
+{
+    char **out = realloc(v, (*len + 2) * sizeof(char *));
+    if (!out)
+        abort();
+    out[(*len)++] = item;
+    out[*len] = NULL;
+    return out;
+}
+
 int parse_int64(const char *s, int64_t *out)
 {
     char *end;

@@ -54,6 +54,8 @@ int write_all(int fd, const void *buf, size_t len);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_int64(const char *s, int64_t *out);
+/* Append item (owned from now on) to a string vector, keeping it NULL-terminated. */
+char **strv_push(char **v, size_t *len, char *item);
 int rm_rf_at(int dirfd, const char *name);
 
 /* proc.c */
