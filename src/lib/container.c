@@ -180,16 +180,16 @@ static char *hook_state(const rt_state *st, const char *status)
 }
 
 /* prestart and createRuntime, in the runtime namespace, once the init has
- * made its mounts; then the init gets the states for its own hooks. */
+ * made its mounts; then the init gets the state for its own hooks. The
+ * status is `created`: runtime.md defines it as "after step 2" of the
+ * lifecycle (the environment is built), and hooks run at steps 3 to 5. */
 static int runtime_hooks(const building *b, const oci_hooks *h, int sync_fd, rt_error **err)
 {
-    cleanup_free char *creating = hook_state(b->st, "creating");
     cleanup_free char *created = hook_state(b->st, "created");
-    if (hooks_run(h->prestart, h->prestart_len, "prestart", creating, err) < 0 ||
-        hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime", creating, err) < 0)
+    if (hooks_run(h->prestart, h->prestart_len, "prestart", created, err) < 0 ||
+        hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime", created, err) < 0)
         return -1;
-    cleanup_free char *both = xasprintf("%s\n%s", creating, created);
-    return sync_send(sync_fd, SYNC_HOOKS_DONE, both, err);
+    return sync_send(sync_fd, SYNC_HOOKS_DONE, created, err);
 }
 
 /* Talk the init through its setup: maps, cgroup, go, and wait for ready. */

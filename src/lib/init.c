@@ -72,16 +72,13 @@ static int run_create_hooks(const init_args *a, init_result *res, rt_error **err
     if (!has_early_hooks(h))
         return 0;
     enum sync_type t;
-    cleanup_free char *states = NULL;
     if (sync_send(a->sync_fd, SYNC_HOOKS, NULL, err) < 0 ||
-        sync_recv(a->sync_fd, &t, &states, err) < 0)
+        sync_recv(a->sync_fd, &t, &res->created_json, err) < 0)
         return -1;
-    char *nl = states ? strchr(states, '\n') : NULL;
-    if (t != SYNC_HOOKS_DONE || !nl)
+    if (t != SYNC_HOOKS_DONE || !res->created_json)
         return rt_err(err, 0, "sync: unexpected message %d", t);
-    *nl = '\0';
-    res->created_json = xstrdup(nl + 1);
-    return hooks_run(h->create_container, h->create_container_len, "createContainer", states, err);
+    return hooks_run(h->create_container, h->create_container_len, "createContainer",
+                     res->created_json, err);
 }
 
 /* The master goes to the console socket; we keep only the slave. */

@@ -52,7 +52,9 @@ cfgj() {
     assert_success
     local pid
     pid="$(state_field "$ID" .pid)"
-    # create: prestart, createRuntime (runtime ns), createContainer (container ns)
+    # create: prestart, createRuntime (runtime ns), createContainer (container ns), all with
+    # status created: runtime.md defines it as "after step 2", and these hooks are steps 3-5
+    # (runc 1.1.5 says creating, crun created)
     mapfile -t log <"$HOOKLOG"
     assert_equal "${#log[@]}" 3
     local hostpid hostmnt ctrpid ctrmnt
@@ -60,9 +62,9 @@ cfgj() {
     hostmnt="$(readlink /proc/self/ns/mnt)"
     ctrpid="$(readlink "/proc/$pid/ns/pid")"
     ctrmnt="$(readlink "/proc/$pid/ns/mnt")"
-    assert_equal "${log[0]}" "prestart creating $ID $pid $BUNDLE $hostpid $hostmnt"
-    assert_equal "${log[1]}" "createRuntime creating $ID $pid $BUNDLE $hostpid $hostmnt"
-    assert_equal "${log[2]}" "createContainer creating $ID $pid $BUNDLE $ctrpid $ctrmnt"
+    assert_equal "${log[0]}" "prestart created $ID $pid $BUNDLE $hostpid $hostmnt"
+    assert_equal "${log[1]}" "createRuntime created $ID $pid $BUNDLE $hostpid $hostmnt"
+    assert_equal "${log[2]}" "createContainer created $ID $pid $BUNDLE $ctrpid $ctrmnt"
     [[ ! -e "$TEST_DIR/shared/start-state" ]] || fail "startContainer ran before start"
 
     rtc start "$ID"
