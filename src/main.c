@@ -98,9 +98,21 @@ static int check_globals(const global_opts *g, const char *cmd, rt_error **err)
     return 0;
 }
 
+/* runc's default root: /run/rt, or $XDG_RUNTIME_DIR/rt for a caller that
+ * is not root (its own runtime dir, where it can write). */
+static const char *default_root(void)
+{
+    static char buf[4096];
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    if (geteuid() == 0 || !xdg || xdg[0] != '/' ||
+        snprintf(buf, sizeof(buf), "%s/rt", xdg) >= (int)sizeof(buf))
+        return "/run/rt";
+    return buf;
+}
+
 static int run_command(int argc, char **argv, rt_error **err)
 {
-    global_opts g = {.root = "/run/rt", .log_format = "text", .rootless = "auto"};
+    global_opts g = {.root = default_root(), .log_format = "text", .rootless = "auto"};
     bool help = false, show_version = false;
     const char *criu = NULL;
     const flag_spec flags[] = {

@@ -17,6 +17,9 @@ typedef struct global_opts {
     bool systemd_cgroup;
 } global_opts;
 
+/* --rootless: true, false, or auto (rootless when not running as euid 0). */
+bool global_rootless(const global_opts *g);
+
 /* A command-line flag, as runc's: --name, --name=value, -n value, and the
  * single-dash long form Go's flag package also takes (-name value). */
 typedef enum flag_kind {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -114,4 +115,9 @@ int want_args(int npos, int n, const char *cmd, const char *usage, rt_error **er
         return 0;
     return rt_err(err, 0, "\"%s\" requires exactly %d argument%s: %s %s", cmd, n, n == 1 ? "" : "s",
                   cmd, usage);
+}
+
+bool global_rootless(const global_opts *g)
+{
+    return !strcmp(g->rootless, "true") || (!strcmp(g->rootless, "auto") && geteuid() != 0);
 }

@@ -355,6 +355,13 @@ static int mkdir_cgroup(const char *dir, rt_error **err)
     return 0;
 }
 
+bool cgroup_has_limits(const oci_config *cfg)
+{
+    const oci_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
+    return r && (r->memory || r->cpu || r->pids || r->block_io || r->hugepage_limits_len ||
+                 r->network || r->rdma.len || r->unified.len);
+}
+
 int cgroup_create(const oci_config *cfg, const rt_state *st, rt_error **err)
 {
     for (size_t i = 0; i < st->cgroups_len; i++)

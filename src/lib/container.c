@@ -192,6 +192,28 @@ static int runtime_hooks(const building *b, const oci_hooks *h, int sync_fd, rt_
     return sync_send(sync_fd, SYNC_HOOKS_DONE, created, err);
 }
 
+/* runc's rootless rule: a caller that may not create cgroups runs its
+ * container without any, unless the config asks for limits (device rules
+ * aside: in a user namespace no device node can be made anyway). */
+static int make_cgroups(building *b, const oci_config *cfg, bool rootless, rt_error **err)
+{
+    b->cgroup_made = true;
+    if (cgroup_create(cfg, b->st, err) == 0)
+        return 0;
+    int e = (*err)->errnum;
+    if (!rootless || (e != EACCES && e != EPERM && e != EROFS) || cgroup_has_limits(cfg))
+        return -1;
+    log_debug("rootless: no cgroup (%s)", (*err)->msg);
+    rt_error_free(*err);
+    *err = NULL;
+    cgroup_destroy(b->st, NULL);
+    b->cgroup_made = false;
+    for (size_t i = 0; i < b->st->cgroups_len; i++)
+        free(b->st->cgroups[i]);
+    b->st->cgroups_len = 0;
+    return state_write(b->dirfd, b->st, err);
+}
+
 /* Talk the init through its setup: maps, cgroup, go, and wait for ready. */
 static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
                       const rt_seccomp *filter, int sync_fd, rt_error **err)
@@ -313,8 +335,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         rt_err(err, errno, "create exec.fifo");
         goto out;
     }
-    b->cgroup_made = true;
-    if (cgroup_create(lb.cfg, b->st, err) < 0 || sync_pair(sync_fds, err) < 0)
+    if (make_cgroups(b, lb.cfg, o->rootless, err) < 0 || sync_pair(sync_fds, err) < 0)
         goto out;
     fifo_dirfd = openat(b->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fifo_dirfd < 0) {
@@ -537,7 +558,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
     cleanup_close int pidfd = state_init_pidfd(c.st);
     if (pidfd < 0)
         return rt_err(err, 0, "container not running");
-    if (all)
+    if (all && c.st->cgroups_len)
         return cgroup_signal_all(c.st, sig, err);
     if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
         return rt_err(err, errno, "kill container init");

@@ -6,9 +6,11 @@
 #include <linux/nsfs.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "util/util.h"
 
@@ -151,13 +153,68 @@ static int write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_
     return 0;
 }
 
+/* Unprivileged, the kernel lets us map only our own id, once (and a gid only
+ * with setgroups denied): more needs the setuid helpers of shadow's uidmap,
+ * which check /etc/subuid and /etc/subgid. */
+static bool map_is_own(const oci_id_mapping *m, size_t n, unsigned own)
+{
+    return n == 1 && m->size == 1 && m->host_id == own;
+}
+
+static int run_id_mapper(const char *tool, pid_t pid, const oci_id_mapping *m, size_t n,
+                         rt_error **err)
+{
+    size_t argc = 0;
+    char **argv = NULL;
+    argv = strv_push(argv, &argc, xstrdup(tool));
+    argv = strv_push(argv, &argc, xasprintf("%d", pid));
+    for (size_t i = 0; i < n; i++) {
+        argv = strv_push(argv, &argc, xasprintf("%u", m[i].container_id));
+        argv = strv_push(argv, &argc, xasprintf("%u", m[i].host_id));
+        argv = strv_push(argv, &argc, xasprintf("%u", m[i].size));
+    }
+    pid_t child = fork();
+    if (child == 0) {
+        execvp(tool, argv);
+        fprintf(stderr, "rt: exec %s: %s\n", tool, strerror(errno));
+        _exit(127);
+    }
+    int status = 0, saved = errno;
+    if (child > 0)
+        waitpid(child, &status, 0);
+    for (size_t i = 0; i < argc; i++)
+        free(argv[i]);
+    free(argv);
+    if (child < 0)
+        return rt_err(err, saved, "fork for %s", tool);
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        return rt_err(err, 0, "%s failed (status %d): are the ids in /etc/sub%cid for this user?",
+                      tool, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+                      tool[3]);
+    return 0;
+}
+
 int ns_write_id_maps(pid_t pid, const oci_config *cfg, rt_error **err)
 {
     const oci_linux *l = cfg->linux_;
-    if (write_map(pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0 ||
-        write_map(pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0)
-        return -1;
-    return 0;
+    bool root = geteuid() == 0;
+    int r;
+    if (root || map_is_own(l->uid_mappings, l->uid_mappings_len, geteuid()))
+        r = write_map(pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err);
+    else
+        r = run_id_mapper("newuidmap", pid, l->uid_mappings, l->uid_mappings_len, err);
+    if (r < 0)
+        return rt_err_wrap(err, "linux.uidMappings");
+    cleanup_free char *setgroups = xasprintf("/proc/%d/setgroups", pid);
+    if (root)
+        r = write_map(pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err);
+    else if (!map_is_own(l->gid_mappings, l->gid_mappings_len, getegid()))
+        r = run_id_mapper("newgidmap", pid, l->gid_mappings, l->gid_mappings_len, err);
+    else if (write_file_at(AT_FDCWD, setgroups, "deny", 4, NULL) < 0)
+        r = rt_err(err, errno, "write setgroups");
+    else
+        r = write_map(pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err);
+    return r < 0 ? rt_err_wrap(err, "linux.gidMappings") : 0;
 }
 
 static int write_time_offsets(const oci_config *cfg, rt_error **err)

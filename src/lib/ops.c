@@ -12,10 +12,22 @@
 #include "state.h"
 #include "util/util.h"
 
+/* A container made rootless without cgroup access has no cgroup to act on. */
+static int open_with_cgroup(const char *root, const char *id, bool lock, opened *c,
+                            rt_error **err)
+{
+    if (container_open(root, id, lock, c, err) < 0)
+        return -1;
+    if (c->st->cgroups_len == 0)
+        return rt_err(err, 0, "container %s has no cgroup (created rootless without cgroup access)",
+                      id);
+    return 0;
+}
+
 int container_pause(const char *root, const char *id, rt_error **err)
 {
     cleanup_opened opened c;
-    if (container_open(root, id, true, &c, err) < 0)
+    if (open_with_cgroup(root, id, true, &c, err) < 0)
         return -1;
     const char *status = state_status(c.dirfd, c.st);
     /* As runc: a created container can be paused too. */
@@ -27,7 +39,7 @@ int container_pause(const char *root, const char *id, rt_error **err)
 int container_resume(const char *root, const char *id, rt_error **err)
 {
     cleanup_opened opened c;
-    if (container_open(root, id, true, &c, err) < 0)
+    if (open_with_cgroup(root, id, true, &c, err) < 0)
         return -1;
     if (!strcmp(state_status(c.dirfd, c.st), "stopped") || !cgroup_is_frozen(c.st))
         return rt_err(err, 0, "container not paused");
@@ -37,7 +49,7 @@ int container_resume(const char *root, const char *id, rt_error **err)
 int container_update(const char *root, const char *id, const oci_resources *r, rt_error **err)
 {
     cleanup_opened opened c;
-    if (container_open(root, id, true, &c, err) < 0)
+    if (open_with_cgroup(root, id, true, &c, err) < 0)
         return -1;
     if (!strcmp(state_status(c.dirfd, c.st), "stopped"))
         return rt_err(err, 0, "container not running");
@@ -49,7 +61,7 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, rt
     cleanup_opened opened c;
     *pids = NULL;
     *n = 0;
-    if (container_open(root, id, false, &c, err) < 0)
+    if (open_with_cgroup(root, id, false, &c, err) < 0)
         return -1;
     return cgroup_get_pids(c.st, pids, n, err);
 }
@@ -83,7 +95,7 @@ int container_events(const char *root, const char *id, bool stats_only, long int
                      rt_error **err)
 {
     cleanup_opened opened c;
-    if (container_open(root, id, false, &c, err) < 0)
+    if (open_with_cgroup(root, id, false, &c, err) < 0)
         return -1;
     if (!strcmp(state_status(c.dirfd, c.st), "stopped"))
         return rt_err(err, 0, "container with id %s is not running", id);
