@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -55,6 +56,8 @@ static void building_undo(building *b, const char *id)
     }
     if (b->cgroup_made)
         cgroup_destroy(b->st, NULL);
+    if (b->st)
+        rootfs_unbind(b->st->rootfs, b->st->rootfs_mount);
     if (b->dirfd >= 0) {
         state_dir_remove(b->rootfd, id);
         close(b->dirfd);
@@ -214,6 +217,23 @@ static int make_cgroups(building *b, const oci_config *cfg, bool rootless, rt_er
     return state_write(b->dirfd, b->st, err);
 }
 
+/* Without a mount namespace of its own (created or joined) the container's
+ * mounts land in ours: on a private bind of the rootfs, recorded first. */
+static int bind_rootfs(building *b, const ns_plan *ns, rt_error **err)
+{
+    if (ns_creates(ns, CLONE_NEWNS) || ns_joins(ns, CLONE_NEWNS))
+        return 0;
+    if (rootfs_bind_private(b->st->rootfs, err) < 0)
+        return -1;
+    b->st->rootfs_mount = rootfs_mount_id(b->st->rootfs);
+    if (!b->st->rootfs_mount) {
+        int e = errno;
+        umount2(b->st->rootfs, MNT_DETACH | UMOUNT_NOFOLLOW);
+        return rt_err(err, e, "statx mount id of rootfs %s", b->st->rootfs);
+    }
+    return state_write(b->dirfd, b->st, err);
+}
+
 /* Talk the init through its setup: maps, cgroup, go, and wait for ready. */
 static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
                       const rt_seccomp *filter, int sync_fd, rt_error **err)
@@ -335,7 +355,8 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         rt_err(err, errno, "create exec.fifo");
         goto out;
     }
-    if (make_cgroups(b, lb.cfg, o->rootless, err) < 0 || sync_pair(sync_fds, err) < 0)
+    if (make_cgroups(b, lb.cfg, o->rootless, err) < 0 || bind_rootfs(b, &ns, err) < 0 ||
+        sync_pair(sync_fds, err) < 0)
         goto out;
     fifo_dirfd = openat(b->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fifo_dirfd < 0) {
@@ -600,6 +621,7 @@ static int destroy(const opened *c, rt_error **err)
     }
     if (cgroup_destroy(c->st, err) < 0)
         goto out;
+    rootfs_unbind(c->st->rootfs, c->st->rootfs_mount);
     if (state_dir_remove(c->rootfd, c->st->id) < 0) {
         rt_err(err, errno, "remove state directory");
         goto out;

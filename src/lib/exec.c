@@ -45,6 +45,7 @@ static const struct {
 
 typedef struct exec_target {
     int ns_fds[NS_KINDS]; /* -1: the same namespace as ours, nothing to join */
+    int root_fd;          /* our mount namespace, another root (chroot): the init's root */
     bool userns;
 } exec_target;
 
@@ -53,9 +54,11 @@ static void target_close(exec_target *t)
     for (size_t i = 0; i < NS_KINDS; i++)
         if (t->ns_fds[i] >= 0)
             close(t->ns_fds[i]);
+    if (t->root_fd >= 0)
+        close(t->root_fd);
 }
 
-static bool same_ns(const char *a, const char *b)
+static bool same_inode(const char *a, const char *b)
 {
     struct stat sa, sb;
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_ino == sb.st_ino &&
@@ -65,12 +68,13 @@ static bool same_ns(const char *a, const char *b)
 /* Open the init's namespaces (by its pidfd-checked pid) that differ from ours. */
 static int target_open(pid_t pid, exec_target *t, rt_error **err)
 {
+    t->root_fd = -1;
     for (size_t i = 0; i < NS_KINDS; i++) {
         t->ns_fds[i] = -1;
         char theirs[64], ours[64];
         snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", pid, ns_order[i].name);
         snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_order[i].name);
-        if (access(theirs, F_OK) < 0 || same_ns(theirs, ours))
+        if (access(theirs, F_OK) < 0 || same_inode(theirs, ours))
             continue;
         if ((t->ns_fds[i] = open(theirs, O_RDONLY | O_CLOEXEC)) < 0) {
             int e = errno;
@@ -79,6 +83,16 @@ static int target_open(pid_t pid, exec_target *t, rt_error **err)
         }
         if (ns_order[i].type == CLONE_NEWUSER)
             t->userns = true;
+    }
+    /* A container without a mount namespace lives in a chroot of ours (mnt
+     * is the last of ns_order). */
+    char root[64];
+    snprintf(root, sizeof(root), "/proc/%d/root", pid);
+    if (t->ns_fds[NS_KINDS - 1] < 0 && !same_inode(root, "/") &&
+        (t->root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        int e = errno;
+        target_close(t);
+        return rt_err(err, e, "open %s", root);
     }
     return 0;
 }
@@ -182,6 +196,8 @@ static int32_t join_and_clone(void *arg)
     for (size_t i = 0; i < NS_KINDS; i++)
         if (a->t->ns_fds[i] >= 0 && setns(a->t->ns_fds[i], ns_order[i].type) < 0)
             return -errno;
+    if (a->t->root_fd >= 0 && (fchdir(a->t->root_fd) < 0 || chroot(".") < 0))
+        return -errno;
     pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid == 0)
         exec_child(a->p, a->sync_fds[1], a->preserve, a->t->userns, a->console_fd, a->filter);

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "devices.h"
+#include "log.h"
 #include "lsm.h"
 #include "mounts.h"
 #include "util/path.h"
@@ -78,11 +79,12 @@ static int pivot_root_to(int newroot, rt_error **err)
     return 0;
 }
 
-static int move_root_to(const char *rootfs, rt_error **err)
+/* chroot into the rootfs; with move (--no-pivot), after moving it onto /. */
+static int chroot_to(const char *rootfs, bool move, rt_error **err)
 {
     if (chdir(rootfs) < 0)
         return rt_err(err, errno, "chdir to rootfs");
-    if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+    if (move && mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
         return rt_err(err, errno, "move rootfs to /");
     if (chroot(".") < 0)
         return rt_err(err, errno, "chroot");
@@ -161,46 +163,88 @@ static int restrict_paths(int rootfd, const oci_config *cfg, rt_error **err)
     return 0;
 }
 
-int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st,
-                   const rootfs_opts *opts, rt_error **err)
+int rootfs_bind_private(const char *rootfs, rt_error **err)
 {
-    /* Nothing we mount may propagate back to the host. */
-    if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-        return rt_err(err, errno, "make / rslave");
-    /* The rootfs must be a mount point for pivot_root. */
     if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return rt_err(err, errno, "bind-mount rootfs %s", rootfs);
     if (mount(NULL, rootfs, NULL, MS_PRIVATE, NULL) < 0)
         return rt_err(err, errno, "make rootfs private");
+    return 0;
+}
+
+uint64_t rootfs_mount_id(const char *rootfs)
+{
+    struct statx stx;
+    if (statx(AT_FDCWD, rootfs, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0 ||
+        !(stx.stx_mask & STATX_MNT_ID))
+        return 0;
+    return stx.stx_mnt_id;
+}
+
+void rootfs_unbind(const char *rootfs, uint64_t mount_id)
+{
+    if (mount_id && rootfs_mount_id(rootfs) == mount_id &&
+        umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+        log_warn("unmount rootfs %s: %s", rootfs, strerror(errno));
+}
+
+static int private_tree(const char *rootfs, rt_error **err)
+{
+    if (mount(NULL, rootfs, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+        return rt_err(err, errno, "make the mounts under %s private", rootfs);
+    return 0;
+}
+
+/* config.json's mounts[i]. */
+static int mount_entry(int rootfd, const oci_config *cfg, size_t i, const rt_state *st,
+                       const rootfs_opts *opts, rt_error **err)
+{
+    const oci_mount *m = &cfg->mounts[i];
+    if (!opts->netns && m->type && !strcmp(m->type, "sysfs")) {
+        /* sysfs needs a network namespace of our own: bind the host's. */
+        oci_mount bind = *m;
+        /* CVE-2023-25809: read-only all the way down, or the host's
+         * /sys/fs/cgroup below it would stay writable. */
+        char *bind_opts[] = {"rbind", "nosuid",  "noexec",  "nodev", "ro",
+                             "rro",   "rnosuid", "rnoexec", "rnodev"};
+        bind.source = "/sys";
+        bind.options = bind_opts;
+        bind.options_len = sizeof(bind_opts) / sizeof(*bind_opts);
+        return mount_one(rootfd, &bind, st, opts->cgroupns, err);
+    }
+    int tree = opts->trees && i < opts->trees->len ? opts->trees->fds[i] : -1;
+    cleanup_lsm_mount lsm_mount labelled;
+    const oci_mount *lm = lsm_label_mount(m, cfg->linux_->mount_label, &labelled);
+    return tree >= 0 ? mount_one_prepared(rootfd, m, tree, err)
+                     : mount_one(rootfd, lm, st, opts->cgroupns, err);
+}
+
+int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st,
+                   const rootfs_opts *opts, rt_error **err)
+{
+    /* Nothing we mount may propagate back to the host (in the host's mount
+     * namespace, rt made the private bind mount before). */
+    if (!opts->host_mntns) {
+        if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+            return rt_err(err, errno, "make / rslave");
+        if (rootfs_bind_private(rootfs, err) < 0)
+            return -1;
+    }
     cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return rt_err(err, errno, "open rootfs %s", rootfs);
     cleanup_close int procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (procfd < 0 || !fd_is_procfs(procfd))
         return rt_err(err, 0, "/proc of the host is not procfs; refusing to mount through it");
-    for (size_t i = 0; i < cfg->mounts_len; i++) {
-        const oci_mount *m = &cfg->mounts[i];
-        if (!opts->netns && m->type && !strcmp(m->type, "sysfs")) {
-            /* sysfs needs a network namespace of our own: bind the host's. */
-            oci_mount bind = *m;
-            /* CVE-2023-25809: read-only all the way down, or the host's
-             * /sys/fs/cgroup below it would stay writable. */
-            char *bind_opts[] = {"rbind", "nosuid",  "noexec",  "nodev", "ro",
-                                 "rro",   "rnosuid", "rnoexec", "rnodev"};
-            bind.source = "/sys";
-            bind.options = bind_opts;
-            bind.options_len = sizeof(bind_opts) / sizeof(*bind_opts);
-            if (mount_one(rootfd, &bind, st, opts->cgroupns, err) < 0)
-                return -1;
-            continue;
-        }
-        int tree = opts->trees && i < opts->trees->len ? opts->trees->fds[i] : -1;
-        cleanup_lsm_mount lsm_mount labelled;
-        const oci_mount *lm = lsm_label_mount(m, cfg->linux_->mount_label, &labelled);
-        if ((tree >= 0 ? mount_one_prepared(rootfd, m, tree, err)
-                       : mount_one(rootfd, lm, st, opts->cgroupns, err)) < 0)
+    /* In the host's mount namespace a bind of a shared mount would join its
+     * peer group, and what we mount under it would reach the host: our tree
+     * is made private again after each mount. */
+    if (opts->host_mntns && private_tree(rootfs, err) < 0)
+        return -1;
+    for (size_t i = 0; i < cfg->mounts_len; i++)
+        if (mount_entry(rootfd, cfg, i, st, opts, err) < 0 ||
+            (opts->host_mntns && private_tree(rootfs, err) < 0))
             return -1;
-    }
     if (devices_setup(rootfd, cfg, opts->userns, err) < 0)
         return -1;
     /* /dev/console before masked and read-only paths, as config-linux.md says. */
@@ -215,7 +259,8 @@ int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *o
     cleanup_close int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (newroot < 0)
         return rt_err(err, errno, "open rootfs %s", rootfs);
-    if (opts->no_pivot ? move_root_to(rootfs, err) : pivot_root_to(newroot, err))
+    if (opts->host_mntns || opts->no_pivot ? chroot_to(rootfs, !opts->host_mntns, err)
+                                           : pivot_root_to(newroot, err))
         return -1;
     const oci_linux *l = cfg->linux_;
     unsigned long flag;

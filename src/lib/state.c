@@ -140,6 +140,10 @@ int state_write(int dirfd, const rt_state *st, rt_error **err)
     for (size_t i = 0; i < st->cgroups_len; i++)
         gen_str(g, st->cgroups[i]);
     yajl_gen_array_close(g);
+    if (st->rootfs_mount) {
+        gen_str(g, "rootfs_mount");
+        yajl_gen_integer(g, (long long)st->rootfs_mount);
+    }
     yajl_gen_map_close(g);
     const unsigned char *buf;
     size_t len;
@@ -182,6 +186,7 @@ int state_read(int dirfd, rt_state **out, rt_error **err)
     st->rootfs = tree_str(root, "rootfs");
     st->created = tree_str(root, "created");
     st->owner = tree_str(root, "owner");
+    st->rootfs_mount = (uint64_t)tree_int(root, "rootfs_mount");
     const char *ann_path[] = {"annotations", NULL};
     yajl_val ann = yajl_tree_get(root, ann_path, yajl_t_object);
     if (ann && YAJL_GET_OBJECT(ann)->len) {

@@ -23,6 +23,7 @@ typedef struct rt_state {
     size_t annotations_len;
     char **cgroups; /* one directory per cgroup hierarchy */
     size_t cgroups_len;
+    uint64_t rootfs_mount; /* no mount namespace: mount id of rt's bind of the rootfs */
 } rt_state;
 
 #define STATE_FILE "state.json"

@@ -83,12 +83,6 @@ int config_validate(const loaded_bundle *lb, const create_opts *o, rt_error **er
         return rt_err(err, 0, "config.json: linux: required on Linux");
     if (check_unsupported(cfg, o, err) < 0)
         return -1;
-    bool mountns = false;
-    for (size_t i = 0; i < cfg->linux_->namespaces_len; i++)
-        if (!strcmp(cfg->linux_->namespaces[i].type, "mount"))
-            mountns = true;
-    if (!mountns)
-        return rt_err(err, 0, "config.json: linux.namespaces: a mount namespace is required");
     if (process_validate(cfg->process, err) < 0 || sched_validate(cfg, err) < 0 ||
         netdev_validate(cfg, err) < 0 || rdt_validate(cfg, err) < 0 ||
         hooks_validate(cfg->hooks, err) < 0 || cgroup_check_resources(cfg, err) < 0 ||

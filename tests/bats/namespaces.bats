@@ -176,3 +176,70 @@ run_sleeper() {
     assert_contains "$stderr" "linux.uidMappings"
     assert_no_leak "$ID"
 }
+
+# A config without namespaces inherits all of ours (config-linux.md: "If a namespace type is
+# not specified in the namespaces array, the container MUST inherit the runtime namespace of
+# that type"), the mount namespace too: the process is chrooted into the rootfs, and the
+# container's mounts, made on a private bind of the rootfs in our namespace, all go at delete.
+@test "no namespaces at all: every one is ours, the root is the rootfs, delete unmounts" {
+    cfg '.linux.namespaces = [] | del(.hostname)'
+    echo marker >"$BUNDLE/rootfs/marker"
+    local pid k
+    pid="$(run_sleeper "$ID")"
+    for k in cgroup ipc mnt net pid user uts time; do
+        assert_equal "$(ns_of "$pid" "$k")" "$(ns_of $$ "$k")"
+    done
+    [[ "$(stat -L -c %d:%i "/proc/$pid/root")" == "$(stat -c %d:%i "$BUNDLE/rootfs")" ]] ||
+        fail "the init's root is not the rootfs"
+    grep -q " $BUNDLE/rootfs/proc " /proc/self/mountinfo || fail "no /proc mounted in the rootfs"
+    rtc exec "$ID" sh -c 'cat /marker; pwd; test -e /proc/self/status && echo proc'
+    assert_success
+    assert_equal "$stdout" $'marker\n/\nproc'
+    rtc delete -f "$ID"
+    assert_success
+    ! grep -F " $BUNDLE/rootfs" /proc/self/mountinfo || fail "mounts left under the rootfs"
+}
+
+# A host whose mounts are shared (systemd makes / rshared): a bind of a shared mount joins its
+# peer group, so without care the container's /sys/fs/cgroup mount and the masked
+# /sys/firmware would appear on the host's /sys, and the unmount at delete would propagate
+# back. The "host" here is a private mount namespace of the test made rshared. Checked: with
+# rt's per-mount privatisation removed, the container's cgroup mount landed on the host's
+# /sys/fs/cgroup (and rt's own cgroup write then failed under it).
+@test "no mount namespace on a host with shared mounts: nothing reaches the host's mounts" {
+    cfg '.linux.namespaces = [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}]'
+    # no network namespace: sysfs becomes a recursive bind of the host's /sys
+    local holder="$TEST_DIR/holder"
+    mkfifo "$TEST_DIR/ready"
+    unshare -m --propagation unchanged -- sh -c \
+        'mount --make-rshared / && echo ok >"$1" && exec sleep 1000' sh "$TEST_DIR/ready" &
+    BG_PIDS+=($!)
+    local hpid=$!
+    read -r _ <"$TEST_DIR/ready"
+    cat >"$holder" <<EOF2
+#!/bin/sh
+exec nsenter -t $hpid -m -- "$RT" "\$@"
+EOF2
+    chmod +x "$holder"
+    # mount points of the "host", outside the rootfs, and their propagation
+    host_mounts() {
+        awk -v r="$BUNDLE/rootfs" '$5 != r && index($5, r "/") != 1 {print $5, $7}' \
+            "/proc/$hpid/mountinfo" | sort
+    }
+    local before
+    before="$(host_mounts)"
+    grep -q "shared:" "/proc/$hpid/mountinfo" || fail "the test namespace has no shared mount"
+    local id
+    id="$(new_id "" "$ROOT" "$holder")"
+    set_args sleep 1000
+    RT="$holder" rtc run -d -b "$BUNDLE" "$id"
+    assert_success
+    RT="$holder" rtc exec "$id" sh -c 'grep -c " /sys/fs/cgroup " /proc/self/mountinfo'
+    assert_success
+    assert_equal "$(host_mounts)" "$before"
+    RT="$holder" rtc delete -f "$id"
+    assert_success
+    assert_equal "$(host_mounts)" "$before"
+    ! grep -F " $BUNDLE/rootfs" "/proc/$hpid/mountinfo" || fail "mounts left under the rootfs"
+    kill "$hpid"
+}
