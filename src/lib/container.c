@@ -321,7 +321,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         return -1;
     if (seccomp_filter_prepare(lb.cfg->linux_->seccomp, &filter, err) < 0)
         return rt_err_wrap(err, "config.json");
-    if (o->listen_fds) {
+    if (o->listen_fds && lb.cfg->process) {
         oci_process *p = lb.cfg->process;
         p->env = env_with_listen_fds(p->env, &p->env_len, o->listen_fds);
     }
@@ -363,7 +363,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         rt_err(err, errno, "open state directory");
         goto out;
     }
-    if (lb.cfg->process->terminal && open_console(o, b, &console_fd, err) < 0)
+    if (lb.cfg->process && lb.cfg->process->terminal && open_console(o, b, &console_fd, err) < 0)
         goto out;
     /* Idmapped mounts of a container in a user namespace are made here, in
      * the host's user namespace, and attached by the init. */
@@ -526,12 +526,31 @@ static int start_opened(const opened *c, rt_error **err)
     return rt_err(err, 0, "cannot start an already %s container", status);
 }
 
+static oci_config *config_copy(const opened *c);
+
 int container_start(const char *root, const char *id, rt_error **err)
 {
     cleanup_opened opened c;
     if (container_open(root, id, true, &c, err) < 0)
         return -1;
+    /* config.md: process is required when start is called; the container
+     * stays as it is. */
+    oci_config *cfg = config_copy(&c);
+    bool no_process = cfg && !cfg->process;
+    oci_config_free(cfg);
+    if (no_process)
+        return rt_err(err, 0, "config.json: process: required to start the container");
     return start_opened(&c, err);
+}
+
+/* The master came during create: it gets our window size before the
+ * process can ask for it. */
+static int recv_sized_master(int console, int *master, rt_error **err)
+{
+    if (console_recv_master(console, master, err) < 0)
+        return -1;
+    terminal_copy_size(0, *master);
+    return 0;
 }
 
 int container_run(const create_opts *opts, const run_opts *r, int *status, rt_error **err)
@@ -539,6 +558,7 @@ int container_run(const create_opts *opts, const run_opts *r, int *status, rt_er
     *status = 0;
     create_opts run_o = *opts;
     run_o.foreground = !r->detach;
+    run_o.run = true;
     const create_opts *o = &run_o;
     if (!r->detach && !r->no_subreaper)
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -550,16 +570,13 @@ int container_run(const create_opts *opts, const run_opts *r, int *status, rt_er
     if (create_core(o, &b, err) < 0)
         return -1;
     opened c = {.rootfd = b.rootfd, .dirfd = b.dirfd, .st = b.st};
-    if (write_pid_file(o->pid_file, b.pid, err) < 0 || start_opened(&c, err) < 0) {
+    cleanup_close int master = -1;
+    if ((b.console >= 0 && recv_sized_master(b.console, &master, err) < 0) ||
+        write_pid_file(o->pid_file, b.pid, err) < 0 || start_opened(&c, err) < 0) {
         building_undo(&b, o->id);
         return -1;
     }
     pid_t pid = b.pid;
-    cleanup_close int master = -1;
-    if (b.console >= 0 && console_recv_master(b.console, &master, err) < 0) {
-        building_undo(&b, o->id);
-        return -1;
-    }
     building_done(&b);
     if (r->detach)
         return 0;

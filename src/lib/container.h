@@ -24,6 +24,7 @@ typedef struct create_opts {
     bool no_pivot;
     bool no_new_keyring;
     bool foreground; /* run without --detach: rt stays and can proxy a terminal */
+    bool run;        /* create then start: the config needs a process */
     bool rootless;   /* --rootless (auto: not euid 0): cgroups are optional */
 } create_opts;
 

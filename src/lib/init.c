@@ -93,11 +93,45 @@ static int send_terminal(const init_args *a, pty *tty, rt_error **err)
     return 0;
 }
 
+/* The process's own attributes: limits, environment, cwd, LSM label,
+ * seccomp, identity, and the executable to run. */
+static int process_setup(const init_args *a, init_result *res, bool userns, rt_error **err)
+{
+    const oci_process *p = a->cfg->process;
+    if (process_apply_limits(p, err) < 0)
+        return -1;
+    if (!(res->envp = process_environment(p)))
+        return rt_err(err, ENOMEM, "environment");
+    /* chdir as root first (the user may not search the path), and again as
+     * the user below so a cwd the user cannot enter fails here. */
+    cleanup_close int cwd = path_open_cwd(p->cwd, err);
+    if (cwd < 0 || path_enter_cwd(cwd, p->cwd, err) < 0 || lsm_apply_exec(p, err) < 0)
+        return -1;
+    /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before
+     * the capabilities go; with it, as late as we can (runc's timing). */
+    if (!p->no_new_privileges && seccomp_filter_load(a->seccomp, a->sync_fd, err) < 0)
+        return -1;
+    if (process_apply_identity(p, userns, err) < 0)
+        return -1;
+    /* Checked to be inside the root above; a filter may refuse getcwd now. */
+    if (fchdir(cwd) < 0)
+        return rt_err(err, errno, "process.cwd: chdir %s", p->cwd);
+    if (process_find_executable(p, &res->exe, err) < 0)
+        return -1;
+    umask(p->user && p->user->has_umask ? p->user->umask : 022);
+    if (p->no_new_privileges && seccomp_filter_load(a->seccomp, a->sync_fd, err) < 0)
+        return -1;
+    return 0;
+}
+
 /* Everything up to the point where the process only has to execve. */
 static int init_setup(const init_args *a, init_result *res, rt_error **err)
 {
     const oci_config *cfg = a->cfg;
-    const oci_process *p = cfg->process;
+    /* A config without a process (config.md: optional) can be created, and
+     * its init then waits to be deleted. */
+    static const oci_process none;
+    const oci_process *p = cfg->process ? cfg->process : &none;
     enum sync_type t;
     if (chdir(a->bundle) < 0)
         return rt_err(err, errno, "chdir to bundle %s", a->bundle);
@@ -132,7 +166,8 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         .netns = ns_creates(a->ns, CLONE_NEWNET),
         .trees = a->mount_trees,
     };
-    if (make_cwd(a->rootfs, p->cwd, err) < 0 || rootfs_prepare(cfg, a->rootfs, a->st, &ro, err) < 0)
+    if ((p->cwd && make_cwd(a->rootfs, p->cwd, err) < 0) ||
+        rootfs_prepare(cfg, a->rootfs, a->st, &ro, err) < 0)
         return -1;
     if (p->terminal && send_terminal(a, &tty, err) < 0)
         return -1;
@@ -145,28 +180,9 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
     if (!p->terminal && setsid() < 0)
         return rt_err(err, errno, "setsid");
     pty_close(&tty);
-    if (process_apply_limits(p, err) < 0 || sched_apply_init(cfg, err) < 0)
+    if (sched_apply_init(cfg, err) < 0)
         return -1;
-    if (!(res->envp = process_environment(p)))
-        return rt_err(err, ENOMEM, "environment");
-    /* chdir as root first (the user may not search the path), and again as
-     * the user below so a cwd the user cannot enter fails here. */
-    cleanup_close int cwd = path_open_cwd(p->cwd, err);
-    if (cwd < 0 || path_enter_cwd(cwd, p->cwd, err) < 0 || lsm_apply_exec(p, err) < 0)
-        return -1;
-    /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before
-     * the capabilities go; with it, as late as we can (runc's timing). */
-    if (!p->no_new_privileges && seccomp_filter_load(a->seccomp, a->sync_fd, err) < 0)
-        return -1;
-    if (process_apply_identity(p, userns, err) < 0)
-        return -1;
-    /* Checked to be inside the root above; a filter may refuse getcwd now. */
-    if (fchdir(cwd) < 0)
-        return rt_err(err, errno, "process.cwd: chdir %s", p->cwd);
-    if (process_find_executable(p, &res->exe, err) < 0)
-        return -1;
-    umask(p->user && p->user->has_umask ? p->user->umask : 022);
-    if (p->no_new_privileges && seccomp_filter_load(a->seccomp, a->sync_fd, err) < 0)
+    if (cfg->process && process_setup(a, res, userns, err) < 0)
         return -1;
     /* From here a process of the container (exec in a created container, or
      * one sharing a joined pid namespace) could see us: non-dumpable, so it
@@ -215,6 +231,9 @@ void init_main(const init_args *a)
     if (sync_send(a->sync_fd, SYNC_READY, NULL, &err) < 0)
         _exit(1);
     close(a->sync_fd);
+    /* No process: `start` refuses such a container; we wait for delete. */
+    while (!a->cfg->process)
+        pause();
     const oci_hooks *h = a->cfg->hooks;
     int fifo = -1;
     if (wait_for_start(a->state_dirfd, &fifo, &err) < 0 ||

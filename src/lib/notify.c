@@ -16,7 +16,7 @@
 
 int notify_prepare(int dirfd, const char *state_path, oci_config *cfg, rt_error **err)
 {
-    if (!getenv("NOTIFY_SOCKET"))
+    if (!getenv("NOTIFY_SOCKET") || !cfg->process)
         return 0;
     if (mkdirat(dirfd, NOTIFY_DIR, 0755) < 0 || fchmodat(dirfd, NOTIFY_DIR, 0755, 0) < 0)
         return rt_err(err, errno, "create the notify directory");

@@ -405,6 +405,8 @@ static int apply_io_priority(const oci_io_priority *io, pid_t pid, rt_error **er
 
 int sched_apply_process(const oci_process *p, pid_t pid, rt_error **err)
 {
+    if (!p)
+        return 0;
     if (p->scheduler && apply_scheduler(p->scheduler, pid, err) < 0)
         return -1;
     if (p->io_priority && apply_io_priority(p->io_priority, pid, err) < 0)

@@ -149,7 +149,7 @@ int console_recv_master(int sock, int *master, rt_error **err)
     return 0;
 }
 
-static void copy_winsize(int from, int to)
+void terminal_copy_size(int from, int to)
 {
     struct winsize ws;
     if (ioctl(from, TIOCGWINSZ, &ws) == 0)
@@ -186,7 +186,7 @@ int terminal_proxy(int master, int sigfd, pid_t pid, int *status, rt_error **err
         struct termios t = saved;
         cfmakeraw(&t);
         tcsetattr(0, TCSANOW, &t);
-        copy_winsize(0, master);
+        terminal_copy_size(0, master);
     }
     bool in_open = true, out_open = true, exited = false;
     while (!exited || out_open) {
@@ -205,7 +205,7 @@ int terminal_proxy(int master, int sigfd, pid_t pid, int *status, rt_error **err
                 if (si.ssi_signo == SIGCHLD)
                     exited = exited || reap(pid, status);
                 else if (si.ssi_signo == SIGWINCH)
-                    copy_winsize(0, master);
+                    terminal_copy_size(0, master);
                 else
                     kill(pid, (int)si.ssi_signo);
             }

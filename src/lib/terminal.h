@@ -36,6 +36,8 @@ int console_recv_master(int sock, int *master, rt_error **err);
  * (stdin in raw mode when it is a terminal, window size passed on) until the
  * process exits; signals from sigfd are forwarded to pid.  Returns 0 with the
  * process's wait status in *status. */
+/* Copy the window size of terminal `from` (if it is one) to `to`. */
+void terminal_copy_size(int from, int to);
 int terminal_proxy(int master, int sigfd, pid_t pid, int *status, rt_error **err);
 
 #endif

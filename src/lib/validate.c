@@ -53,7 +53,8 @@ void bundle_free(loaded_bundle *lb)
 
 static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_error **err)
 {
-    const oci_process *p = cfg->process;
+    static const oci_process none;
+    const oci_process *p = cfg->process ? cfg->process : &none;
     const oci_linux *l = cfg->linux_;
     /* runc's rules: a terminal needs a console socket unless rt stays in the
      * foreground (then it proxies its own terminal). */
@@ -77,13 +78,14 @@ static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_err
 int config_validate(const loaded_bundle *lb, const create_opts *o, rt_error **err)
 {
     const oci_config *cfg = lb->cfg;
-    if (!cfg->process)
-        return rt_err(err, 0, "config.json: process: required to create a container");
+    /* config.md: process is optional, and required when start is called. */
+    if (!cfg->process && o->run)
+        return rt_err(err, 0, "config.json: process: required to run a container");
     if (!cfg->linux_)
         return rt_err(err, 0, "config.json: linux: required on Linux");
     if (check_unsupported(cfg, o, err) < 0)
         return -1;
-    if (process_validate(cfg->process, err) < 0 || sched_validate(cfg, err) < 0 ||
+    if ((cfg->process && process_validate(cfg->process, err) < 0) || sched_validate(cfg, err) < 0 ||
         netdev_validate(cfg, err) < 0 || rdt_validate(cfg, err) < 0 ||
         hooks_validate(cfg->hooks, err) < 0 || cgroup_check_resources(cfg, err) < 0 ||
         rootfs_validate(cfg, lb->rootfs, err) < 0)

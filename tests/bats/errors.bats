@@ -112,9 +112,22 @@ CASES
     assert_success
 }
 
-@test "config.json: missing process" {
+# config.md: process is OPTIONAL, and REQUIRED when start is called; runtime.md: start MUST
+# fail without it. So create succeeds, start fails and changes nothing, run fails up front.
+# (runc 1.1.5 and crun 1.8.1 refuse such a config at create.)
+@test "config.json: without process, create works, start and run fail" {
+    rt_only "runc and crun refuse it at create"
     cfg 'del(.process)'
-    create_fails 'process'
+    run_fails 'config\.json: process: required to run a container'
+    rtc create -b "$BUNDLE" "$ID"
+    assert_success
+    assert_equal "$(state_field "$ID" .status)" created
+    rtc start "$ID"
+    assert_error 'config\.json: process: required to start the container'
+    assert_equal "$(state_field "$ID" .status)" created
+    rtc delete "$ID"
+    assert_success
+    assert_no_leak "$ID"
 }
 
 @test "config.json: empty process.args" {
