@@ -400,6 +400,42 @@ snapshot() {
     assert_equal "$(ls -A "$out")" ""
 }
 
+# Not a published CVE: the step after a mount, in the same shared-volume race. A runtime that
+# mounts on the destination's fd and then reopens the destination by path to finish the mount
+# (propagation, recursive options, tmpcopyup, the remount of a bind's flags) gets whatever the
+# volume put at that path meanwhile: the finishing step lands on another directory or mount.
+# rt finishes on an fd of the new mount itself (fsmount and open_tree make the mount detached,
+# move_mount attaches it on the destination's fd). Here another container swaps the volume's
+# directories a and b while /vol/a gets a tmpfs with tmpcopyup: what a held is copied into
+# the tmpfs, never into the volume, so each directory keeps exactly its own marker. Checked:
+# the rt before the change (mount(2), then the destination reopened by path) failed within
+# the race (a volume directory held both markers).
+@test "racing swap after a mount cannot redirect what rt does to the new mount" {
+    need_rtsec
+    local vol="$TEST_DIR/vol"
+    mkdir -p "$vol/a" "$vol/b"
+    echo a >"$vol/a/marker-a"
+    echo b >"$vol/b/marker-b"
+    cfg_args --arg v "$vol" '.mounts += [
+        {"destination":"/vol","type":"bind","source":$v,"options":["rbind"]},
+        {"destination":"/vol/a","type":"tmpfs","source":"tmpfs","options":["tmpcopyup"]}]'
+    set_args true
+    race_start "$vol/a" "$vol/b"
+    local runs=0 ok=0 d
+    while racing; do
+        rtc run -b "$BUNDLE" "$(new_id)"
+        runs=$((runs + 1))
+        ((status != 0)) || ok=$((ok + 1))
+        for d in a b; do
+            [[ "$(ls -A "$vol/$d" | wc -l)" == 1 ]] ||
+                fail "run $runs: the volume's $d holds $(ls -A "$vol/$d" | tr '\n' ' ')"
+        done
+    done
+    echo "runs: $runs, started: $ok; $(cat "$TEST_DIR/racer.out")"
+    ((runs > 3)) || fail "too few runs during the race"
+    ((ok > 0)) || fail "no container started during the race"
+}
+
 # runc CVE-2022-29162: `exec` gave the process a non-empty inheritable set, so a program with
 # inheritable file capabilities (setcap cap_dac_override+ei) run by a non-root user gained
 # them. rt sets the inheritable set only from process.capabilities.inheritable (empty when
