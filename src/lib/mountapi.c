@@ -6,7 +6,9 @@
 #include <linux/mount.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -42,6 +44,87 @@ int mnt_tree_attach(int tree, int dest_fd, rt_error **err)
                 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
         return NOSYS_OR(err, "move_mount");
     return 0;
+}
+
+/* The superblock flags of mount(2) that fsconfig takes by name. */
+static const struct {
+    unsigned long flag;
+    const char *name;
+} sb_flag_names[] = {
+    {MS_RDONLY, "ro"},         {MS_SYNCHRONOUS, "sync"}, {MS_DIRSYNC, "dirsync"},
+    {MS_LAZYTIME, "lazytime"}, {MS_MANDLOCK, "mand"},
+};
+
+/* The filesystem's own words for why fsconfig failed ("e tmpfs: Bad value
+ * for 'size'"), else errno's. */
+static int fs_error(int fs, const char *what, rt_error **err)
+{
+    int e = errno;
+    char msg[256];
+    ssize_t n;
+    while ((n = read(fs, msg, sizeof(msg) - 1)) > 2) {
+        if (msg[0] != 'e' || msg[1] != ' ')
+            continue;
+        msg[n] = '\0';
+        msg[strcspn(msg, "\n")] = '\0';
+        return rt_err(err, e, "%s", msg + 2);
+    }
+    return rt_err(err, e, "fsconfig %s", what);
+}
+
+static int fs_set(int fs, const char *key, const char *value, rt_error **err)
+{
+    unsigned cmd = value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG;
+    if (syscall(SYS_fsconfig, fs, cmd, key, value, 0) < 0)
+        return fs_error(fs, key, err);
+    return 0;
+}
+
+/* data as mount(2) splits it: options at commas outside double quotes, each
+ * "key=value" or a flag; a quoted value (an LSM context) loses its quotes. */
+static int fs_set_data(int fs, const char *data, rt_error **err)
+{
+    cleanup_free char *copy = xstrdup(data ? data : "");
+    for (char *p = copy; *p;) {
+        char *key = p;
+        for (bool quoted = false; *p && (quoted || *p != ','); p++)
+            quoted ^= *p == '"';
+        if (*p)
+            *p++ = '\0';
+        char *value = strchr(key, '=');
+        if (value) {
+            *value++ = '\0';
+            size_t n = strlen(value);
+            if (n >= 2 && value[0] == '"' && value[n - 1] == '"') {
+                value[n - 1] = '\0';
+                value++;
+            }
+        }
+        if (*key && fs_set(fs, key, value, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int mnt_fs_create(const char *type, const char *source, unsigned long sb_flags,
+                  unsigned long long attrs, const char *data, rt_error **err)
+{
+    cleanup_close int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return NOSYS_OR(err, "fsopen %s", type);
+    if (fs_set(fs, "source", source, err) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof(sb_flag_names) / sizeof(*sb_flag_names); i++)
+        if ((sb_flags & sb_flag_names[i].flag) && fs_set(fs, sb_flag_names[i].name, NULL, err) < 0)
+            return -1;
+    if (fs_set_data(fs, data, err) < 0)
+        return -1;
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return fs_error(fs, "create", err);
+    int tree = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+    if (tree < 0)
+        return rt_err(err, errno, "fsmount");
+    return tree;
 }
 
 static int write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n, rt_error **err)

@@ -89,7 +89,7 @@ static const struct {
     {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
 };
 
-/* Per-mount flags a bind mount takes as mount attributes. */
+/* Per-mount flags as mount attributes (of a bind mount, or a new mount). */
 static const struct {
     unsigned long flag;
     unsigned long long attr;
@@ -325,6 +325,75 @@ static int open_destination(int rootfd, const oci_mount *m, bool last_is_file, r
     return take_fd(&fd);
 }
 
+/* The MOUNT_ATTR_* mount(2) gives a new mount for flags: relatime unless
+ * told otherwise, strictatime winning over noatime. */
+static unsigned long long new_mount_attrs(unsigned long flags)
+{
+    unsigned long long attrs = (flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+                               : (flags & MS_NOATIME)   ? MOUNT_ATTR_NOATIME
+                                                        : MOUNT_ATTR_RELATIME;
+    for (size_t i = 0; i < ARRAY_LEN(bind_attrs); i++)
+        if (flags & bind_attrs[i].flag)
+            attrs |= bind_attrs[i].attr;
+    return attrs;
+}
+
+/* Attach a detached tree on *fd and make *fd the tree: the new mount
+ * itself, whatever happens to the path of its destination meanwhile. */
+static int attach_in_place(int tree, int *fd, const char *dest, rt_error **err)
+{
+    if (mnt_tree_attach(tree, *fd, err) < 0) {
+        close(tree);
+        return rt_err_wrap(err, "mount on \"%s\"", dest);
+    }
+    close(*fd);
+    *fd = tree;
+    return 0;
+}
+
+/* After mount(2), which hands back no fd of the new mount: *fd, which still
+ * refers to what the mount covers, is replaced by dest reopened by path (a
+ * racing swap there could give another mount of the container). */
+static int reopen_by_path(int rootfd, const char *dest, int *fd, rt_error **err)
+{
+    close(*fd);
+    *fd = path_open_in_root(rootfd, dest, O_PATH, err);
+    return *fd < 0 ? -1 : 0;
+}
+
+/* A new filesystem on *fd, the destination dest, as mount(2) flags and data
+ * say; *fd becomes the new mount.  Made detached (fsopen, Linux 5.2) and
+ * attached by fd; by mount(2) on older kernels, for iversion (fsconfig has
+ * no name for it) and for remount (*fd is that mount already). */
+static int mount_new_fs(int rootfd, const char *dest, int *fd, const char *type, const char *source,
+                        unsigned long flags, const char *data, rt_error **err)
+{
+    if (!(flags & (MS_REMOUNT | MS_I_VERSION))) {
+        int tree = mnt_fs_create(type, source, flags, new_mount_attrs(flags), data, err);
+        if (tree >= 0)
+            return attach_in_place(tree, fd, dest, err);
+        if (errno != ENOSYS)
+            return rt_err_wrap(err, "mount \"%s\" on \"%s\"", source, dest);
+    }
+    char buf[32];
+    if (mount(source, path_fd(*fd, buf), type, flags, data) < 0)
+        return rt_err(err, errno, "mount \"%s\" on \"%s\"", source, dest);
+    return (flags & MS_REMOUNT) ? 0 : reopen_by_path(rootfd, dest, fd, err);
+}
+
+int mount_bind_on(int rootfd, const char *dest, int *fd, const char *src, bool rec, rt_error **err)
+{
+    int tree = mnt_tree_clone(AT_FDCWD, src, rec, err);
+    if (tree >= 0)
+        return attach_in_place(tree, fd, dest, err);
+    if (errno != ENOSYS)
+        return rt_err_wrap(err, "mount \"%s\" on \"%s\"", src, dest);
+    char buf[32];
+    if (mount(src, path_fd(*fd, buf), NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
+        return rt_err(err, errno, "mount \"%s\" on \"%s\"", src, dest);
+    return reopen_by_path(rootfd, dest, fd, err);
+}
+
 /* Flags a bind mount cannot take on the first mount(2): applied by remount. */
 #define BIND_REMOUNT_FLAGS                                                                     \
     (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | \
@@ -369,17 +438,12 @@ static int mount_cgroup(int rootfd, const oci_mount *m, const mount_opts *o, con
                 return rt_err(err, errno, "mount cgroup2 on %s", m->destination);
             return 0;
         }
-        if (mount(st->cgroups[0], path_fd(fd, buf), NULL, MS_BIND, NULL) < 0)
-            return rt_err(err, errno, "mount cgroup on %s", m->destination);
-        close(fd);
-        if ((fd = path_open_in_root(rootfd, m->destination, O_PATH, err)) < 0)
+        if (mount_bind_on(rootfd, m->destination, &fd, st->cgroups[0], false, err) < 0)
             return -1;
         return remount_keep_locked(path_fd(fd, buf), flags, err);
     }
-    if (mount("tmpfs", path_fd(fd, buf), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
-        return rt_err(err, errno, "mount tmpfs on %s", m->destination);
-    close(fd);
-    if ((fd = path_open_in_root(rootfd, m->destination, O_PATH, err)) < 0)
+    if (mount_new_fs(rootfd, m->destination, &fd, "tmpfs", "tmpfs",
+                     MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", err) < 0)
         return -1;
     for (size_t i = 0; i < st->cgroups_len; i++) {
         /* /sys/fs/cgroup/<hierarchy>/<path>: the hierarchy's directory name. */
@@ -389,30 +453,17 @@ static int mount_cgroup(int rootfd, const oci_mount *m, const mount_opts *o, con
         cleanup_free char *name = xstrdup(dir + 15);
         name[strcspn(name, "/")] = '\0';
         cleanup_free char *dest = xasprintf("%s/%s", m->destination, name);
-        cleanup_close int sub = path_create_in_root(rootfd, dest, false, err);
-        if (sub < 0)
+        /* made in the new tmpfs, by its fd */
+        cleanup_close int sub = path_create_in_root(fd, name, false, err);
+        if (sub < 0 || mount_bind_on(rootfd, dest, &sub, dir, false, err) < 0)
             return -1;
         char sbuf[32];
-        if (mount(dir, path_fd(sub, sbuf), NULL, MS_BIND, NULL) < 0)
-            return rt_err(err, errno, "mount cgroup %s on %s", name, dest);
-        close(sub);
-        if ((sub = path_open_in_root(rootfd, dest, O_PATH, err)) < 0)
-            return -1;
         if (remount_keep_locked(path_fd(sub, sbuf), flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) <
             0)
             return -1;
     }
     if (flags & MS_RDONLY)
         return remount_keep_locked(path_fd(fd, buf), MS_RDONLY, err);
-    return 0;
-}
-
-/* A bind mount the old way: mount(2), then a remount for the flags. */
-static int bind_classic(int fd, const oci_mount *m, const mount_opts *o, rt_error **err)
-{
-    char buf[32];
-    if (mount(m->source, path_fd(fd, buf), NULL, o->flags & (MS_BIND | MS_REC), NULL) < 0)
-        return rt_err(err, errno, "mount \"%s\" on \"%s\"", m->source, m->destination);
     return 0;
 }
 
@@ -478,13 +529,10 @@ static int mount_bind(int rootfd, const oci_mount *m, const mount_opts *o, rt_er
     struct stat sb;
     if (stat(m->source, &sb) < 0)
         return rt_err(err, errno, "mount %s: stat source %s", m->destination, m->source);
+    /* No open_tree or mount_setattr: the flags by a remount of the new mount. */
     cleanup_close int fd = open_destination(rootfd, m, !S_ISDIR(sb.st_mode), err);
-    if (fd < 0 || bind_classic(fd, m, o, err) < 0)
-        return -1;
-    /* The mount now sits on top of the O_PATH fd's directory: reopen it so
-     * later steps act on the new mount, not on what it covers. */
-    close(fd);
-    if ((fd = path_open_in_root(rootfd, m->destination, O_PATH, err)) < 0)
+    if (fd < 0 ||
+        mount_bind_on(rootfd, m->destination, &fd, m->source, (o->flags & MS_REC) != 0, err) < 0)
         return -1;
     char buf[32];
     if ((o->flags & BIND_REMOUNT_FLAGS) &&
@@ -493,7 +541,7 @@ static int mount_bind(int rootfd, const oci_mount *m, const mount_opts *o, rt_er
     return finish_mount(fd, o, m->destination, err);
 }
 
-/* A new filesystem (tmpfs, proc, overlay …) by mount(2) on the O_PATH fd. */
+/* A new filesystem (tmpfs, proc, overlay …) on the destination's O_PATH fd. */
 static int mount_fs(int rootfd, const oci_mount *m, const mount_opts *o, rt_error **err)
 {
     cleanup_close int fd = open_destination(rootfd, m, false, err);
@@ -503,12 +551,8 @@ static int mount_fs(int rootfd, const oci_mount *m, const mount_opts *o, rt_erro
     cleanup_close int covered = -1;
     if (o->tmpcopyup && (covered = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return rt_err(err, errno, "tmpcopyup: open %s", m->destination);
-    char buf[32];
     const char *source = m->source ? m->source : m->type;
-    if (mount(source, path_fd(fd, buf), m->type, o->flags, o->data) < 0)
-        return rt_err(err, errno, "mount \"%s\" on \"%s\"", source, m->destination);
-    close(fd);
-    if ((fd = path_open_in_root(rootfd, m->destination, O_PATH, err)) < 0)
+    if (mount_new_fs(rootfd, m->destination, &fd, m->type, source, o->flags, o->data, err) < 0)
         return -1;
     if (covered >= 0) {
         cleanup_close int top = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -37,6 +37,12 @@ int mounts_validate(const oci_config *cfg, rt_error **err);
 /* Mount config mount m inside the rootfs open as rootfd (the cwd is the
  * bundle: relative sources and overlay dirs are taken from there). */
 int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns, rt_error **err);
+/* Bind src (a path; recursively if rec) on *fd, the O_PATH fd of the
+ * destination dest inside the rootfs open as rootfd, and make *fd the new
+ * mount (an fd of the destination refers to what the mount covers): a
+ * detached copy (open_tree, Linux 5.2) attached by fd, so the mount later
+ * steps act on is the one made; mount(2) and dest reopened by path before. */
+int mount_bind_on(int rootfd, const char *dest, int *fd, const char *src, bool rec, rt_error **err);
 /* Remount an existing mount point with extra flags, keeping the flags the
  * kernel locks (nosuid, nodev, noexec, atime) as they are. */
 int remount_keep_locked(const char *target, unsigned long flags, rt_error **err);

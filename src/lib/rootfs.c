@@ -124,10 +124,7 @@ static int readonly_path(int rootfd, const char *path, rt_error **err)
         return rt_err(err, errno, "readonlyPaths: open %s", path);
     }
     char buf[32];
-    if (mount(path_fd(fd, buf), path_fd(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
-        return rt_err(err, errno, "readonlyPaths: bind %s", path);
-    close(fd);
-    if ((fd = path_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, err)) < 0)
+    if (mount_bind_on(rootfd, path, &fd, path_fd(fd, buf), true, err) < 0)
         return rt_err_wrap(err, "readonlyPaths");
     if (remount_keep_locked(path_fd(fd, buf), MS_RDONLY, err) < 0)
         return rt_err_wrap(err, "readonlyPaths");

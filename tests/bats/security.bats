@@ -400,6 +400,42 @@ snapshot() {
     assert_equal "$(ls -A "$out")" ""
 }
 
+# Not a published CVE: the step after a mount, in the same shared-volume race. A runtime that
+# mounts on the destination's fd and then reopens the destination by path to finish the mount
+# (propagation, recursive options, tmpcopyup, the remount of a bind's flags) gets whatever the
+# volume put at that path meanwhile: the finishing step lands on another directory or mount.
+# rt finishes on an fd of the new mount itself (fsmount and open_tree make the mount detached,
+# move_mount attaches it on the destination's fd). Here another container swaps the volume's
+# directories a and b while /vol/a gets a tmpfs with tmpcopyup: what a held is copied into
+# the tmpfs, never into the volume, so each directory keeps exactly its own marker. Checked:
+# the rt before the change (mount(2), then the destination reopened by path) failed within
+# the race (a volume directory held both markers).
+@test "racing swap after a mount cannot redirect what rt does to the new mount" {
+    need_rtsec
+    local vol="$TEST_DIR/vol"
+    mkdir -p "$vol/a" "$vol/b"
+    echo a >"$vol/a/marker-a"
+    echo b >"$vol/b/marker-b"
+    cfg_args --arg v "$vol" '.mounts += [
+        {"destination":"/vol","type":"bind","source":$v,"options":["rbind"]},
+        {"destination":"/vol/a","type":"tmpfs","source":"tmpfs","options":["tmpcopyup"]}]'
+    set_args true
+    race_start "$vol/a" "$vol/b"
+    local runs=0 ok=0 d
+    while racing; do
+        rtc run -b "$BUNDLE" "$(new_id)"
+        runs=$((runs + 1))
+        ((status != 0)) || ok=$((ok + 1))
+        for d in a b; do
+            [[ "$(ls -A "$vol/$d" | wc -l)" == 1 ]] ||
+                fail "run $runs: the volume's $d holds $(ls -A "$vol/$d" | tr '\n' ' ')"
+        done
+    done
+    echo "runs: $runs, started: $ok; $(cat "$TEST_DIR/racer.out")"
+    ((runs > 3)) || fail "too few runs during the race"
+    ((ok > 0)) || fail "no container started during the race"
+}
+
 # runc CVE-2022-29162: `exec` gave the process a non-empty inheritable set, so a program with
 # inheritable file capabilities (setcap cap_dac_override+ei) run by a non-root user gained
 # them. rt sets the inheritable set only from process.capabilities.inheritable (empty when
@@ -715,29 +751,45 @@ run_in_script() {
 }
 
 # crun CVE-2026-88265: with no tmpfs on /dev, the runtime reopened /dev/null for the
-# process's stdio after pivot_root, following an image symlink to a host file, attached it
-# to stdio and chowned it to the container user. rt never reopens /dev/null for stdio and
-# recreates /dev/null as the device. The host file must keep its content and owner, and
-# /dev/null in the container must be the null device. Not seen failing: rt has no code that
-# reopens /dev/null or chowns stdio; the test guards against adding one.
+# process's stdio after pivot_root, following an image symlink, attached it to stdio and
+# chowned it to the container user. rt never reopens /dev/null nor chowns stdio, and recreates
+# an image's /dev/null as the device. The symlink points at a root-only file of a volume
+# mounted at its host path, so it reaches that file before and after pivot_root. Two layouts:
+# (1) the image's own /dev; (2) /dev bound from a volume (a hostile container may share it; rt
+# makes no nodes there, so the symlink stays). The file must keep its owner and must not be
+# the process's stdin, and in (1) /dev/null must be the null device, owned by root.
+# Checked: a build that, right after pivot_root, reopened "/dev/null" by path over each stdio
+# fd that was a null device and fchowned fds 0-2 to process.user (crun's way) failed in (1):
+# got "null character special file-1:3-1000:1000"; with that assertion taken out, in (2):
+# got "stdin[canary]", and without that one the file was 1000:1000:600. With the build also
+# keeping an existing image /dev/null, (1) got "null symbolic link" and "stdin[canary]".
 @test "crun CVE-2026-88265: a /dev/null symlink to a host file is not attached to stdio" {
-    local r host="$TEST_DIR/host-file"
+    local r vol="$TEST_DIR/vol" devvol="$TEST_DIR/devvol"
     r="$(ROOTFS)"
-    echo canary >"$host"
-    chmod 0600 "$host"
+    mkdir -p "$vol" "$devvol"
+    echo canary >"$vol/secret"
+    chmod 0600 "$vol/secret"
+    cfg_args --arg v "$vol" \
+        '.mounts += [{"destination":$v,"type":"bind","source":$v,"options":["rbind"]}]'
+    cfg '.process.user = {"uid":1000,"gid":1000}'
+    set_args sh -c 'echo "null $(stat -c %F-%t:%T-%u:%g /dev/null)"; echo "stdin[$(cat)]"'
     no_dev_tmpfs
     mkdir -p "$r/dev"
-    ln -s "$host" "$r/dev/null"
-    cfg '.process.user = {"uid":1000,"gid":1000}'
-    set_args sh -c 'echo "null $(stat -c %F-%t:%T /dev/null)"; readlink /proc/self/fd/0'
-    rtc run -d -b "$BUNDLE" "$ID"
-    assert_success
-    wait_status "$ID" stopped
+    ln -s "$vol/secret" "$r/dev/null"
     rtc run -b "$BUNDLE" "$(new_id)"
     assert_success
-    assert_contains "$stdout" "null character special file-1:3"
-    assert_equal "$(cat "$host")" canary
-    assert_equal "$(stat -c %u:%g:%a "$host")" 0:0:600
+    assert_contains "$stdout" "null character special file-1:3-0:0"
+    assert_contains "$stdout" "stdin[]"
+    assert_equal "$(cat "$vol/secret")" canary
+    assert_equal "$(stat -c %u:%g:%a "$vol/secret")" 0:0:600
+    ln -s "$vol/secret" "$devvol/null"
+    cfg_args --arg d "$devvol" \
+        '.mounts = [{"destination":"/dev","type":"bind","source":$d,"options":["rbind"]}] + .mounts'
+    rtc run -b "$BUNDLE" "$(new_id)"
+    assert_success
+    assert_contains "$stdout" "stdin[]"
+    assert_equal "$(cat "$vol/secret")" canary
+    assert_equal "$(stat -c %u:%g:%a "$vol/secret")" 0:0:600
 }
 
 # runc CVE-2026-41579: an image whose /dev is a symlink to a host directory made the device
@@ -766,8 +818,10 @@ run_in_script() {
 }
 
 # crun CVE-2026-30892: `crun exec -u 1` ran the process as uid 0 (the value was misparsed).
-# Also -u with --process, which overrides its user. Not seen failing: rt parses uid[:gid]
-# with a strict integer parser; the test guards it.
+# Also -u with --process, which overrides its user. rt parses uid[:gid] with a strict integer
+# parser and sets both. Checked: a build that dropped a uid given without ":gid" (uid left 0)
+# failed at the first assertion (got "0:0", "Uid: 0 0 0 0"); a build that ignored -u when
+# --process was given failed at the last one (got "0:0").
 @test "crun CVE-2026-30892: exec -u 1 runs as uid 1" {
     set_args sleep 100
     rtc run -d -b "$BUNDLE" "$ID"
