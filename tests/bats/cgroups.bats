@@ -594,24 +594,37 @@ block_dev() {
     assert_equal "$(cgroups_of "$ID")" ""
 }
 
+# own_cgroup CTRL: the path of this shell's cgroup in the v1 hierarchy of CTRL.
+own_cgroup() {
+    awk -F: -v c="$1" '{n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3}' \
+        /proc/self/cgroup
+}
+
+# delete_and_rmdir_parents ID: delete -f the container, then remove the parent directories
+# of its cgroups (made by the runtime for a nested cgroupsPath; each must be empty by then).
+delete_and_rmdir_parents() {
+    local parents
+    parents="$(cgroups_of "$1" | xargs -r -n1 dirname | sort -u)"
+    rtc delete -f "$1"
+    assert_success
+    # shellcheck disable=SC2086
+    rmdir $parents || fail "parents of the cgroups of $1 not empty after delete"
+}
+
 @test "linux.cgroupsPath: absolute and relative" {
-    cfg ".linux.cgroupsPath = \"/rt-test-abs/$ID\""
+    cfg ".linux.cgroupsPath = \"/rt-test-abs-$TEST_TOKEN/$ID\""
     set_args sleep 1000
     rtc run -d -b "$BUNDLE" "$ID"
     assert_success
-    [[ -d "/sys/fs/cgroup/pids/rt-test-abs/$ID" ]]
-    rtc delete -f "$ID"
-    rmdir /sys/fs/cgroup/*/rt-test-abs 2>/dev/null || true
+    [[ -d "/sys/fs/cgroup/pids/rt-test-abs-$TEST_TOKEN/$ID" ]]
+    delete_and_rmdir_parents "$ID"
     local id2
     id2="$(new_id)"
-    cfg ".linux.cgroupsPath = \"rel/$id2\""
+    cfg ".linux.cgroupsPath = \"rt-test-rel-$TEST_TOKEN/$id2\""
     rtc run -d -b "$BUNDLE" "$id2"
     assert_success
-    cgroups_of "$id2" | grep -q "/rel/$id2\$"
-    rtc delete -f "$id2"
-    local own
-    own="$(awk -F: '$2 == "pids" {print $3}' /proc/self/cgroup)"
-    rmdir "/sys/fs/cgroup/pids${own%/}/rel" /sys/fs/cgroup/*/rel 2>/dev/null || true
+    cgroups_of "$id2" | grep -q "/rt-test-rel-$TEST_TOKEN/$id2\$"
+    delete_and_rmdir_parents "$id2"
 }
 
 @test "delete --force after rt was killed in the middle of create leaves nothing" {
