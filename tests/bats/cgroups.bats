@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # cgroups on a v1 (or hybrid) host: every resource of linux.resources read back from the kernel
-# files (host side and inside the container), the refusals of what this host lacks, and the
-# commands update, pause, resume, ps, events.  The v2 tests are in cgroups-v2.bats.
+# files (host side and inside the container), the refusals of what this host lacks, cgroupsPath
+# and what delete removes, and the commands update, pause, resume, ps, events.  The v2 tests are
+# in cgroups-v2.bats.
 
 load helpers
 
@@ -9,6 +10,14 @@ setup() {
     common_setup
     [[ -d /sys/fs/cgroup/memory && -f /sys/fs/cgroup/memory/memory.limit_in_bytes ]] ||
         skip "cgroup v1 tests: this host has no cgroup v1 memory hierarchy (see cgroups-v2.bats)"
+}
+
+teardown() {
+    local rc=0
+    common_teardown || rc=$?
+    # a cgroup a test made itself (not the runtime)
+    if [[ -n "${OWN_CG:-}" && -d "$OWN_CG" ]]; then rmdir "$OWN_CG" || rc=1; fi
+    return $rc
 }
 
 # res JSON: linux.resources of $BUNDLE.
@@ -201,6 +210,19 @@ block_dev() {
     assert_error "cpuset.cpus"
 }
 
+@test "cpu: an empty cpu object leaves the kernel's defaults and the parent's cpuset" {
+    res '{"cpu":{}}'
+    run_reading cpu/cpu.shares cpu/cpu.cfs_period_us cpu/cpu.cfs_quota_us cpuset/cpuset.cpus \
+        cpuset/cpuset.mems
+    both cpu cpu.shares 1024
+    both cpu cpu.cfs_period_us 100000
+    both cpu cpu.cfs_quota_us -1
+    local parent
+    parent="$(dirname "$(cg cpuset)")"
+    both cpuset cpuset.cpus "$(cat "$parent/cpuset.cpus")"
+    both cpuset cpuset.mems "$(cat "$parent/cpuset.mems")"
+}
+
 # --- blkio, pids ------------------------------------------------------------------------------
 
 @test "blockIO: weight and the four throttles" {
@@ -229,13 +251,39 @@ block_dev() {
     fi
 }
 
-@test "blockIO: leafWeight, which this kernel lacks, is refused naming blkio.leaf_weight" {
+@test "blockIO: leafWeight and a device's leafWeight, which this kernel lacks, are refused naming the file" {
     [[ ! -f /sys/fs/cgroup/blkio/blkio.leaf_weight ]] || skip "this kernel has blkio.leaf_weight"
     rt_only "runc's wording"
     res '{"blockIO":{"leafWeight":300}}'
     set_args true
     rtc run -b "$BUNDLE" "$ID"
     assert_error "linux.resources.blockIO.leafWeight: blkio.leaf_weight is not available"
+    res '{"blockIO":{"weightDevice":[{"major":8,"minor":0,"leafWeight":300}]}}'
+    local id2
+    id2="$(new_id)"
+    rtc run -b "$BUNDLE" "$id2"
+    assert_error "linux.resources.blockIO.weightDevice.leafWeight: blkio.leaf_weight_device is not available"
+    assert_no_leak "$id2"
+}
+
+@test "blockIO: weightDevice is written for the device (refused where its scheduler has no weights)" {
+    local dev
+    dev="$(block_dev)"
+    [[ -n "$dev" ]] || skip "no block device"
+    res "{\"blockIO\":{\"weightDevice\":[{\"major\":${dev%:*},\"minor\":${dev#*:},\"weight\":500}]}}"
+    if grep -q '\[bfq\]' "/sys/dev/block/$dev/queue/scheduler" 2>/dev/null ||
+        [[ -f /sys/fs/cgroup/blkio/blkio.weight_device ]]; then
+        run_reading blkio/blkio.weight_device
+        local d
+        d="$(cg blkio)"
+        assert_contains "$(cat "$d/blkio.weight_device" 2>/dev/null || cat "$d/blkio.bfq.weight_device")" "$dev 500"
+    else
+        # BFQ's per-device weight needs BFQ on that device; the kernel says so and rt passes it on
+        set_args true
+        rtc run -b "$BUNDLE" "$ID"
+        assert_error "weight_?device.*not supported"
+        assert_no_leak "$ID"
+    fi
 }
 
 @test "pids: limit 10 shows in pids.max and stops a fork bomb" {
@@ -594,24 +642,87 @@ block_dev() {
     assert_equal "$(cgroups_of "$ID")" ""
 }
 
+# own_cgroup CTRL: the path of this shell's cgroup in the v1 hierarchy of CTRL.
+own_cgroup() {
+    awk -F: -v c="$1" '{n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3}' \
+        /proc/self/cgroup
+}
+
+# delete_and_rmdir_parents ID: delete -f the container, then remove the parent directories
+# of its cgroups (made by the runtime for a nested cgroupsPath; each must be empty by then).
+delete_and_rmdir_parents() {
+    local parents
+    parents="$(cgroups_of "$1" | xargs -r -n1 dirname | sort -u)"
+    rtc delete -f "$1"
+    assert_success
+    # shellcheck disable=SC2086
+    rmdir $parents || fail "parents of the cgroups of $1 not empty after delete"
+}
+
 @test "linux.cgroupsPath: absolute and relative" {
-    cfg ".linux.cgroupsPath = \"/rt-test-abs/$ID\""
+    cfg ".linux.cgroupsPath = \"/rt-test-abs-$TEST_TOKEN/$ID\""
     set_args sleep 1000
     rtc run -d -b "$BUNDLE" "$ID"
     assert_success
-    [[ -d "/sys/fs/cgroup/pids/rt-test-abs/$ID" ]]
-    rtc delete -f "$ID"
-    rmdir /sys/fs/cgroup/*/rt-test-abs 2>/dev/null || true
+    [[ -d "/sys/fs/cgroup/pids/rt-test-abs-$TEST_TOKEN/$ID" ]]
+    delete_and_rmdir_parents "$ID"
     local id2
     id2="$(new_id)"
-    cfg ".linux.cgroupsPath = \"rel/$id2\""
+    cfg ".linux.cgroupsPath = \"rt-test-rel-$TEST_TOKEN/$id2\""
     rtc run -d -b "$BUNDLE" "$id2"
     assert_success
-    cgroups_of "$id2" | grep -q "/rel/$id2\$"
-    rtc delete -f "$id2"
-    local own
-    own="$(awk -F: '$2 == "pids" {print $3}' /proc/self/cgroup)"
-    rmdir "/sys/fs/cgroup/pids${own%/}/rel" /sys/fs/cgroup/*/rel 2>/dev/null || true
+    cgroups_of "$id2" | grep -q "/rt-test-rel-$TEST_TOKEN/$id2\$"
+    delete_and_rmdir_parents "$id2"
+}
+
+@test "linux.cgroupsPath relative: below this process's cgroup, with the limits written there" {
+    cfg ".linux.cgroupsPath = \"rt-test-rel-$TEST_TOKEN/$ID\""
+    res '{"cpu":{"shares":1024,"quota":50000,"period":100000,"cpus":"0","mems":"0"},
+          "memory":{"limit":50593792,"reservation":50593792,"swappiness":50,"disableOOMKiller":true},
+          "pids":{"limit":1000},
+          "devices":[{"allow":false,"access":"rwm"},
+                     {"allow":true,"type":"c","major":10,"minor":229,"access":"rwm"},
+                     {"allow":true,"type":"b","major":8,"minor":20,"access":"rw"},
+                     {"allow":true,"type":"b","major":10,"minor":200,"access":"r"}]}'
+    run_reading cpu/cpu.shares pids/pids.max memory/memory.limit_in_bytes
+    local ctrl own
+    for ctrl in cpu cpuset memory pids devices; do
+        own="$(own_cgroup "$ctrl")"
+        assert_equal "$(cg "$ctrl")" "/sys/fs/cgroup/$ctrl${own%/}/rt-test-rel-$TEST_TOKEN/$ID"
+    done
+    both cpu cpu.shares 1024
+    assert_equal "$(host cpu cpu.cfs_quota_us)" 50000
+    assert_equal "$(host cpu cpu.cfs_period_us)" 100000
+    assert_equal "$(host cpuset cpuset.cpus)" 0
+    assert_equal "$(host cpuset cpuset.mems)" 0
+    both memory memory.limit_in_bytes 50593792
+    assert_equal "$(host memory memory.soft_limit_in_bytes)" 50593792
+    assert_equal "$(host memory memory.swappiness)" 50
+    assert_contains "$(host memory memory.oom_control)" "oom_kill_disable 1"
+    both pids pids.max 1000
+    local list
+    list="$(host devices devices.list)"
+    assert_contains "$list" "c 10:229 rwm"
+    assert_contains "$list" "b 8:20 rw"
+    assert_contains "$list" "b 10:200 r"
+    delete_and_rmdir_parents "$ID"
+}
+
+@test "delete removes the cgroups create made, not one the init was moved into" {
+    OWN_CG="/sys/fs/cgroup/pids$(own_cgroup pids | sed 's,/$,,')/rt-test-moved-$TEST_TOKEN"
+    mkdir "$OWN_CG"
+    set_args true
+    rtc create -b "$BUNDLE" "$ID"
+    assert_success
+    state_field "$ID" .pid >"$OWN_CG/cgroup.procs"
+    rtc start "$ID"
+    assert_success
+    wait_status "$ID" stopped
+    rtc delete "$ID"
+    assert_success
+    [[ -d "$OWN_CG" ]] || fail "delete removed $OWN_CG, which create did not make"
+    assert_equal "$(cgroups_of "$ID")" ""
+    rmdir "$OWN_CG"
 }
 
 @test "delete --force after rt was killed in the middle of create leaves nothing" {

@@ -47,6 +47,14 @@ userns_bundle() {
     assert_equal "${lines[-1]}" 4
 }
 
+@test "default devices: /dev/ptmx leads to the ptmx of the container's devpts (5:2, mode 666)" {
+    in_container sh -c "stat -L -c '$STAT' /dev/ptmx; stat -c %d /dev/pts /dev/pts/ptmx"
+    assert_success
+    assert_equal "${lines[0]}" "character special file 5 2 666 0 0"
+    # the node is the one of the devpts mounted at /dev/pts, not one on /dev's tmpfs
+    assert_equal "${lines[1]}" "${lines[2]}"
+}
+
 @test "no /dev/console without a terminal" {
     in_container sh -c 'ls /dev; [ -e /dev/console ] && echo console-exists; true'
     assert_success

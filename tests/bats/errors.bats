@@ -105,6 +105,12 @@ CASES
     run_fails 'ociVersion'
 }
 
+@test "config.json: an ociVersion that is not a version is refused" {
+    rt_only "runc 1.1 does not check ociVersion"
+    cfg '.ociVersion = "invalid"'
+    create_fails 'ociVersion.*invalid'
+}
+
 @test "config.json: ociVersion 1.0.0 and unknown properties are accepted" {
     cfg '.ociVersion = "1.0.0" | .someFutureField = {"x": [1]} | .process.unknownKey = true'
     set_args true
@@ -207,13 +213,21 @@ CASES
     assert_equal "$(container_status "$ID")" running
 }
 
-@test "start of a stopped container fails" {
-    set_args true
-    rtc run -d --keep -b "$BUNDLE" "$ID"
+@test "start of a stopped container fails and has no effect: the process does not run again" {
+    cfg '.root.readonly = false'
+    set_args sh -c 'echo called >> /output'
+    rtc create -b "$BUNDLE" "$ID"
+    assert_success
+    rtc start "$ID"
     assert_success
     wait_status "$ID" stopped
+    rtc state "$ID"
+    local before="$stdout"
     rtc start "$ID"
     assert_error 'stopped'
+    assert_equal "$(cat "$BUNDLE/rootfs/output")" called
+    rtc state "$ID"
+    assert_equal "$stdout" "$before"
 }
 
 @test "start of a missing container" {
@@ -222,13 +236,18 @@ CASES
     assert_no_leak "$ID"
 }
 
-@test "kill of a stopped container fails: not running" {
+@test "kill of a stopped container fails (not running) and has no effect on its state" {
     set_args true
     rtc run -d --keep -b "$BUNDLE" "$ID"
     assert_success
     wait_status "$ID" stopped
+    rtc state "$ID"
+    local before="$stdout"
     rtc kill "$ID" KILL
     assert_error 'not running'
+    rtc state "$ID"
+    assert_success
+    assert_equal "$stdout" "$before"
 }
 
 @test "kill of a missing container" {

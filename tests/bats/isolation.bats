@@ -52,6 +52,49 @@ cfg_get() {
     assert_contains "$stdout" "CapEff:	$(cap_mask CAP_CHOWN CAP_KILL)"
 }
 
+# Every capability name rt and cap_mask know (up to CAP_CHECKPOINT_RESTORE).
+ALL_CAPS=(CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL
+    CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST
+    CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO
+    CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE
+    CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_MKNOD CAP_LEASE CAP_AUDIT_WRITE
+    CAP_AUDIT_CONTROL CAP_SETFCAP CAP_MAC_OVERRIDE CAP_MAC_ADMIN CAP_SYSLOG CAP_WAKE_ALARM
+    CAP_BLOCK_SUSPEND CAP_AUDIT_READ CAP_PERFMON CAP_BPF CAP_CHECKPOINT_RESTORE)
+
+# caps_in_all_sets CAPS...: the same list in all five capability sets of the config.
+caps_in_all_sets() {
+    local l
+    l="$(jq -nc '$ARGS.positional' --args -- "$@")"
+    cfg ".process.capabilities = {bounding: $l, effective: $l, permitted: $l, inheritable: $l, ambient: $l}"
+}
+
+@test "capabilities: all five sets, ambient included, are exactly the config's (all the host has; a subset)" {
+    # every capability of this machine's bounding set (a privileged container)
+    local bnd c caps=()
+    bnd=$((16#$(awk '$1 == "CapBnd:" {print $2}' /proc/self/status)))
+    for c in "${ALL_CAPS[@]}"; do
+        ((16#$(cap_mask "$c") & bnd)) && caps+=("$c")
+    done
+    caps_in_all_sets "${caps[@]}"
+    in_container grep ^Cap /proc/self/status
+    assert_success
+    local set want
+    want="$(cap_mask "${caps[@]}")"
+    for set in CapInh CapPrm CapEff CapBnd CapAmb; do
+        grep -qx "$set:	$want" <<<"$stdout" || fail "$set is not $want: $stdout"
+    done
+    # a subset (runtime-tools' default list): nothing beyond it in any set
+    caps=(CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RAW CAP_SETGID
+        CAP_SETUID CAP_SETFCAP CAP_SETPCAP CAP_NET_BIND_SERVICE CAP_SYS_CHROOT CAP_KILL CAP_AUDIT_WRITE)
+    caps_in_all_sets "${caps[@]}"
+    in_container grep ^Cap /proc/self/status
+    assert_success
+    want="$(cap_mask "${caps[@]}")"
+    for set in CapInh CapPrm CapEff CapBnd CapAmb; do
+        grep -qx "$set:	$want" <<<"$stdout" || fail "$set is not $want: $stdout"
+    done
+}
+
 @test "noNewPrivileges: NoNewPrivs 1 (default), 0 when false" {
     in_container grep NoNewPrivs /proc/self/status
     assert_success
@@ -138,6 +181,28 @@ cfg_get() {
     assert_equal "${lines[1]}" "character special file"
 }
 
+@test "maskedPaths in the rootfs: a directory reads empty, a file, fifo or device reads nothing" {
+    local r="$BUNDLE/rootfs"
+    mkdir -p "$r/mdir/sub"
+    echo secret >"$r/mfile"
+    echo secret >"$r/mdir/file"
+    echo secret >"$r/mdir/sub/file"
+    mkfifo "$r/mfifo"
+    mknod "$r/mzero" c 1 5
+    # paths under a masked directory, and a missing one, are no error
+    cfg '.linux.maskedPaths = ["/mdir", "/mfile", "/mdir/sub", "/mdir/file", "/mdir/sub/file",
+        "/mfifo", "/mzero", "/no-such-path"]'
+    in_container sh -c 'ls -A /mdir | wc -l; for f in /mfile /mzero; do head -c 1 $f | wc -c; done
+        stat -c %F /mfifo'
+    assert_success
+    assert_equal "${lines[0]}" 0
+    assert_equal "${lines[1]}" 0
+    assert_equal "${lines[2]}" 0
+    # a fifo is masked by /dev/null bound over it: reading it neither blocks nor reads data
+    assert_equal "${lines[3]}" "character special file"
+    assert_equal "$(cat "$r/mfile")" secret
+}
+
 @test "readonly paths are read-only" {
     in_container sh -c 'echo x > /proc/sys/kernel/domainname && echo wrote-sys;
         echo h > /proc/sysrq-trigger && echo wrote-sysrq; grep -E " /proc/(sys|bus|fs|irq) " /proc/self/mountinfo'
@@ -147,6 +212,32 @@ cfg_get() {
     while read -r l; do
         [[ ",$(awk '{print $6}' <<<"$l")," == *,ro,* ]] || fail "not ro: $l"
     done < <(grep -E ' /proc/(sys|bus|fs|irq) ' <<<"$stdout")
+}
+
+@test "readonlyPaths in the rootfs: readable, nothing in them writable, the rest of the rootfs is" {
+    local r="$BUNDLE/rootfs"
+    cfg '.root.readonly = false'
+    mkdir -p "$r/rdir/sub"
+    echo immutable >"$r/rfile"
+    echo immutable >"$r/rdir/file"
+    echo immutable >"$r/rdir/sub/file"
+    mkfifo "$r/rfifo"
+    cfg '.linux.readonlyPaths = ["/rdir", "/rfile", "/rdir/sub", "/rdir/file", "/rdir/sub/file",
+        "/rfifo", "/no-such-path"]'
+    in_container sh -c 'cat /rfile /rdir/file /rdir/sub/file
+        for f in /rfile /rdir/file /rdir/sub/file; do echo x >>$f && echo "wrote $f"; done
+        for d in /rdir /rdir/sub; do touch $d/new && echo "created in $d"; done
+        touch /elsewhere && echo rootfs-writable; stat -c %F /rfifo
+        grep " /rfifo " /proc/self/mountinfo'
+    assert_equal "$(sed -n 1,3p <<<"$stdout" | tr '\n' ' ')" "immutable immutable immutable "
+    [[ "$stdout" != *wrote* && "$stdout" != *created* ]] || fail "wrote to a read-only path: $stdout"
+    assert_contains "$stdout" rootfs-writable
+    assert_contains "$stdout" fifo
+    local opts
+    opts="$(grep ' /rfifo ' <<<"$stdout" | awk '{print $6}')"
+    [[ ",$opts," == *,ro,* ]] || fail "/rfifo is not a read-only mount: $opts"
+    assert_equal "$(cat "$r/rfile" "$r/rdir/sub/file" | tr '\n' ' ')" "immutable immutable "
+    [[ ! -e "$r/rdir/new" && ! -e "$r/rdir/sub/new" ]]
 }
 
 @test "the root is the bundle's rootfs" {

@@ -205,6 +205,24 @@ wait_for_comm() {
     assert_no_leak "$ID"
 }
 
+@test "create: changing config.json after create does not affect the container" {
+    cfg '.hostname = "before-start" | .process.env += ["FOO=original"] | .annotations = {"a": "1"}'
+    set_args sh -c 'echo "$FOO $(hostname)"'
+    rtc create -b "$BUNDLE" "$ID"
+    assert_success
+    local out="$RTC_OUT"
+    # what runtime-tools writes: a config with nothing but a version
+    echo '{"ociVersion": "1.0.0"}' >"$BUNDLE/config.json"
+    rtc start "$ID"
+    assert_success
+    wait_status "$ID" stopped
+    assert_equal "$(cat "$out")" "original before-start"
+    assert_equal "$(state_field "$ID" .annotations.a)" 1
+    rtc delete "$ID"
+    assert_success
+    assert_no_leak "$ID"
+}
+
 @test "create --pid-file: absolute path, the pid without a newline" {
     set_args sleep 1000
     rtc create -b "$BUNDLE" --pid-file "$TEST_DIR/c.pid" "$ID"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Mounts: every option of config.md's table acted on and read back from /proc/self/mountinfo
-# inside the container, bind volumes, overlay (as a rootfs and as a mount), tmpcopyup, idmapped
-# mounts, mount destinations that are symlinks out of the rootfs, and --no-pivot.
+# inside the container, their order, bind volumes, overlay (as a rootfs and as a mount), tmpcopyup,
+# rootfsPropagation, idmapped mounts, mount destinations that are symlinks out of the rootfs, and
+# --no-pivot.
 
 load helpers
 
@@ -313,6 +314,102 @@ make_layers() {
     assert_match "$(mnt_optional /rs/sub)" '^shared:[0-9]+ master:[0-9]+$'
     assert_equal "$(mnt_optional /rp)" ""
     assert_equal "$(mnt_optional /rp/sub)" ""
+}
+
+@test "propagation: bind with shared, slave, private, unbindable; rbind runbindable; a host mount reaches shared and slave only" {
+    local s="$TEST_DIR/shared-src" o d b p
+    mkdir -p "$s/late"
+    mount --bind "$s" "$s"
+    mount --make-shared "$s"
+    # as runtime-tools' mounts program: the tmpfs options besides the propagation
+    add_mount '{"destination": "/ts", "type": "tmpfs", "source": "tmpfs",
+        "options": ["nosuid", "strictatime", "mode=755", "size=1k", "slave"]}'
+    for o in bs:bind:shared bsl:bind:slave bp:bind:private bu:bind:unbindable bru:rbind:runbindable; do
+        IFS=: read -r d b p <<<"$o"
+        add_mount "{\"destination\": \"/$d\", \"type\": \"bind\", \"source\": \"$s\", \"options\": [\"$b\", \"$p\"]}"
+    done
+    set_args sleep 1000
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    local pid
+    pid="$(state_field "$ID" .pid)"
+    mount -t tmpfs tmpfs "$s/late"
+    local info
+    info="$(cat "/proc/$pid/mountinfo")"
+    umount "$s/late"
+    rtc delete -f "$ID"
+    assert_success
+    umount "$s"
+    # the mnt_* helpers read $stdout
+    stdout="$info"
+    assert_match "$(mnt_optional /bs)" '^shared:[0-9]+ master:[0-9]+$'
+    assert_match "$(mnt_optional /bsl)" '^master:[0-9]+$'
+    assert_equal "$(mnt_optional /bp)" ""
+    assert_equal "$(mnt_optional /bu)" unbindable
+    assert_equal "$(mnt_optional /bru)" unbindable
+    # a tmpfs has no peer to follow: slave leaves it private; its other options apply
+    assert_equal "$(mnt_optional /ts)" ""
+    has_opt "$(mnt_opts /ts)" nosuid || fail "/ts: $(mnt_line /ts)"
+    assert_match "$(mnt_super /ts)" '^tmpfs tmpfs .*mode=755'
+    # the bind's root is the source
+    assert_match "$(mnt_line /bp | awk '{print $4}')" "/shared-src\$"
+    # the mount made on the host afterwards propagated to shared and slave binds only
+    [[ -n "$(mnt_line /bs/late)" && -n "$(mnt_line /bsl/late)" ]] || fail "host mount not propagated"
+    [[ -z "$(mnt_line /bp/late)$(mnt_line /bu/late)$(mnt_line /bru/late)" ]] ||
+        fail "host mount propagated to a private or unbindable bind"
+}
+
+@test "mounts are made in the listed order: mountinfo follows the config; a later mount covers an earlier one" {
+    add_mount '{"destination": "/order/inner", "type": "tmpfs", "source": "tmpfs"}'
+    add_mount '{"destination": "/order", "type": "tmpfs", "source": "tmpfs"}'
+    add_mount '{"destination": "/order/last", "type": "tmpfs", "source": "tmpfs"}'
+    in_container sh -c 'cat /proc/self/mountinfo; [ -e /order/inner ] || echo inner-covered
+        [ -d /order/last ] && echo last-there'
+    assert_success
+    assert_contains "$stdout" inner-covered
+    assert_contains "$stdout" last-there
+    # the config's destinations in the order of their first line in mountinfo
+    local dests got
+    dests="$(jq -r '.mounts[].destination' "$BUNDLE/config.json")"
+    got="$(awk 'NR == FNR {dest[$0] = 1; next} ($5 in dest) && !seen[$5]++ {print $5}' \
+        <(echo "$dests") - <<<"$stdout")"
+    assert_equal "$got" "$dests"
+}
+
+# --- rootfsPropagation --------------------------------------------------------------------------
+
+# rootfs_probe PROPAGATION: runtime-tools' check from inside (with CAP_SYS_ADMIN): bind / to
+# /target, then /src to /point; print what /target/point shows ("exposed" or "hidden"), or
+# "bind-refused" if / cannot be bound; then the optional fields of / in mountinfo.
+rootfs_probe() {
+    local r="$BUNDLE/rootfs"
+    mkdir -p "$r/target" "$r/point" "$r/src"
+    touch "$r/src/f"
+    cfg ".linux.rootfsPropagation = \"$1\"
+        | .process.capabilities.bounding += [\"CAP_SYS_ADMIN\"]
+        | .process.capabilities.effective += [\"CAP_SYS_ADMIN\"]
+        | .process.capabilities.permitted += [\"CAP_SYS_ADMIN\"]"
+    in_container sh -c 'if mount --rbind / /target 2>/dev/null; then
+            mount --bind /src /point; [ -e /target/point/f ] && echo exposed || echo hidden
+        else echo bind-refused; fi
+        awk "\$5 == \"/\" {s = \"\"; for (i = 7; \$i != \"-\"; i++) s = s \$i; print \"root:\" s}" /proc/self/mountinfo'
+    assert_success
+}
+
+@test "rootfsPropagation slave and private: a mount under / does not show in a bind of /" {
+    local p
+    for p in slave private; do
+        rootfs_probe "$p"
+        assert_equal "$(tr '\n' ' ' <<<"$stdout")" "hidden root: "
+    done
+}
+
+@test "rootfsPropagation shared: / is shared and the mount shows in the bind; unbindable: / cannot be bound" {
+    rt_only "runc 1.1.5 does neither (runtime-tools' linux_rootfs_propagation)"
+    rootfs_probe shared
+    assert_match "$(tr '\n' ' ' <<<"$stdout")" '^exposed root:shared:[0-9]+ $'
+    rootfs_probe unbindable
+    assert_equal "$(tr '\n' ' ' <<<"$stdout")" "bind-refused root:unbindable "
 }
 
 # --- idmapped mounts ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# linux.namespaces: every kind created, joined by path, user namespace mappings, time
-# namespace offsets, and the errors (unknown type, duplicate, wrong kind of file).
+# linux.namespaces: every kind created, joined by path, left out (the host's), user namespace
+# mappings, time namespace offsets, and the errors (unknown type, duplicate, wrong kind of file,
+# no mount namespace).
 
 load helpers
 
@@ -137,13 +138,72 @@ run_sleeper() {
     assert_contains "$stdout" "$(printf '%10s %10s %10s' 0 200000 1000)"
 }
 
-@test "a namespace path of the wrong kind is refused" {
-    cfg '(.linux.namespaces[] | select(.type == "network")) .path = "/proc/self/ns/uts"'
+@test "joining ipc, uts and mount namespaces by path (of a process made with unshare)" {
+    # the holder: a process in new ipc, uts and mount namespaces, with a hostname of its own
+    unshare --ipc --uts --mount --propagation private \
+        sh -c 'hostname rt-joined-uts; echo ready; exec sleep 1000' </dev/null >"$TEST_DIR/holder.out" 2>&1 &
+    local holder=$!
+    BG_PIDS+=("$holder")
+    wait_file_contains "$TEST_DIR/holder.out" ready
+    cfg "del(.hostname)
+        | (.linux.namespaces[] | select(.type == \"ipc\")) .path = \"/proc/$holder/ns/ipc\"
+        | (.linux.namespaces[] | select(.type == \"uts\")) .path = \"/proc/$holder/ns/uts\"
+        | (.linux.namespaces[] | select(.type == \"mount\")) .path = \"/proc/$holder/ns/mnt\""
+    in_container sh -c 'for n in ipc uts mnt; do readlink /proc/self/ns/$n; done; hostname; ls /bin/busybox'
+    local k want=()
+    for k in ipc uts mnt; do
+        want+=("$(ns_of "$holder" "$k")")
+    done
+    kill "$holder"
+    assert_success
+    assert_equal "${lines[0]}" "${want[0]}"
+    assert_equal "${lines[1]}" "${want[1]}"
+    assert_equal "${lines[2]}" "${want[2]}"
+    assert_equal "${lines[3]}" rt-joined-uts
+    # the process still runs in the bundle's rootfs
+    assert_equal "${lines[4]}" /bin/busybox
+}
+
+@test "a namespace kind not in the config is the host's (pid, network, ipc, uts left out)" {
+    cfg 'del(.hostname) | .linux.namespaces |= map(select(.type == "mount"))'
+    in_container sh -c 'for n in pid net ipc uts mnt; do echo "$n $(readlink /proc/self/ns/$n)"; done'
+    assert_success
+    local n inside
+    while read -r n inside; do
+        if [[ "$n" == mnt ]]; then
+            [[ "$inside" != "$(ns_of $$ mnt)" ]] || fail "the mount namespace is the host's"
+        else
+            assert_equal "$inside" "$(ns_of $$ "$n")"
+        fi
+    done <<<"$stdout"
+}
+
+@test "no mount namespace is refused with one line, nothing left" {
+    rt_only "runc runs such a container in the host's mount namespace"
+    cfg 'del(.hostname) | .linux.namespaces = []'
     rtc run -b "$BUNDLE" "$ID"
-    assert_failure
-    assert_rt_error_line
-    assert_contains "$stderr" "is not a namespace of that type"
+    assert_error 'linux.namespaces: a mount namespace is required'
     assert_no_leak "$ID"
+}
+
+@test "a namespace path of the wrong kind is refused, for every kind" {
+    cp "$BUNDLE/config.json" "$TEST_DIR/config.orig"
+    local t wrong id
+    # each kind with the namespace file of the next one
+    for t in cgroup:ipc ipc:mnt mount:net network:pid pid:user user:uts uts:cgroup; do
+        wrong=${t#*:}
+        t=${t%:*}
+        cp "$TEST_DIR/config.orig" "$BUNDLE/config.json"
+        cfg ".linux.namespaces |= (map(select(.type != \"$t\")) + [{type: \"$t\", path: \"/proc/self/ns/$wrong\"}])"
+        id="$(new_id)"
+        rtc run -b "$BUNDLE" "$id"
+        assert_failure
+        if is_rt; then
+            assert_rt_error_line
+            assert_contains "$stderr" "is not a namespace of that type"
+        fi
+        assert_no_leak "$id"
+    done
 }
 
 @test "a namespace path that does not exist is refused" {
