@@ -528,18 +528,31 @@ static int start_opened(const opened *c, rt_error **err)
 
 static oci_config *config_copy(const opened *c);
 
+/* SIGKILL the init and wait for it to be gone. */
+static int stop_init(const rt_state *st)
+{
+    cleanup_close int pidfd = state_init_pidfd(st);
+    if (pidfd < 0)
+        return 0;
+    if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
+        return -1;
+    return pidfd_wait_exit(pidfd, 10000);
+}
+
 int container_start(const char *root, const char *id, rt_error **err)
 {
     cleanup_opened opened c;
     if (container_open(root, id, true, &c, err) < 0)
         return -1;
-    /* config.md: process is required when start is called; the container
-     * stays as it is. */
+    /* config.md: process is required when start is called. As for any
+     * failure of start (runtime.md lifecycle), the container is stopped. */
     oci_config *cfg = config_copy(&c);
     bool no_process = cfg && !cfg->process;
     oci_config_free(cfg);
-    if (no_process)
+    if (no_process && !strcmp(state_status(c.dirfd, c.st), "created")) {
+        stop_init(c.st);
         return rt_err(err, 0, "config.json: process: required to start the container");
+    }
     return start_opened(&c, err);
 }
 
@@ -627,14 +640,10 @@ static int destroy(const opened *c, rt_error **err)
 {
     oci_config *cfg = config_copy(c);
     int r = -1;
-    cleanup_close int pidfd = state_init_pidfd(c->st);
-    if (pidfd >= 0) {
-        cgroup_signal_all(c->st, SIGKILL, NULL);
-        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-        if (pidfd_wait_exit(pidfd, 10000) < 0) {
-            rt_err(err, errno, "wait for container init to exit");
-            goto out;
-        }
+    cgroup_signal_all(c->st, SIGKILL, NULL);
+    if (stop_init(c->st) < 0) {
+        rt_err(err, errno, "wait for container init to exit");
+        goto out;
     }
     if (cgroup_destroy(c->st, err) < 0)
         goto out;

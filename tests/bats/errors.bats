@@ -119,7 +119,7 @@ CASES
 }
 
 # config.md: process is OPTIONAL, and REQUIRED when start is called; runtime.md: start MUST
-# fail without it. So create succeeds, start fails and changes nothing, run fails up front.
+# fail without it. So create succeeds, start fails and stops the container, run fails up front.
 # (runc 1.1.5 and crun 1.8.1 refuse such a config at create.)
 @test "config.json: without process, create works, start and run fail" {
     rt_only "runc and crun refuse it at create"
@@ -130,7 +130,8 @@ CASES
     assert_equal "$(state_field "$ID" .status)" created
     rtc start "$ID"
     assert_error 'config\.json: process: required to start the container'
-    assert_equal "$(state_field "$ID" .status)" created
+    # a failed start stops the container (runtime.md lifecycle); delete still cleans up
+    wait_status "$ID" stopped
     rtc delete "$ID"
     assert_success
     assert_no_leak "$ID"

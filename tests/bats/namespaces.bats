@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # linux.namespaces: every kind created, joined by path, left out (the host's), user namespace
-# mappings, time namespace offsets, and the errors (unknown type, duplicate, wrong kind of file,
-# no mount namespace).
+# mappings, time namespace offsets, no mount namespace (rt's, chrooted), and the errors (unknown
+# type, duplicate, wrong kind of file).
 
 load helpers
 
@@ -176,14 +176,6 @@ run_sleeper() {
             assert_equal "$inside" "$(ns_of $$ "$n")"
         fi
     done <<<"$stdout"
-}
-
-@test "no mount namespace is refused with one line, nothing left" {
-    rt_only "runc runs such a container in the host's mount namespace"
-    cfg 'del(.hostname) | .linux.namespaces = []'
-    rtc run -b "$BUNDLE" "$ID"
-    assert_error 'linux.namespaces: a mount namespace is required'
-    assert_no_leak "$ID"
 }
 
 @test "a namespace path of the wrong kind is refused, for every kind" {
