@@ -219,13 +219,15 @@ static int mount_entry(int rootfd, const oci_config *cfg, size_t i, const rt_sta
 int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st,
                    const rootfs_opts *opts, rt_error **err)
 {
-    /* Nothing we mount may propagate back to the host (in the host's mount
-     * namespace, rt made the private bind mount before). */
+    /* Nothing we mount may propagate back to the host, but the host's
+     * mounts under the rootfs still reach us (slave, as runc; pivot_root
+     * only needs the rootfs to be a mount point that is not shared).  In
+     * the host's mount namespace rt made a private bind mount before. */
     if (!opts->host_mntns) {
         if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
             return rt_err(err, errno, "make / rslave");
-        if (rootfs_bind_private(rootfs, err) < 0)
-            return -1;
+        if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return rt_err(err, errno, "bind-mount rootfs %s", rootfs);
     }
     cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
