@@ -187,10 +187,10 @@ static int run_id_mapper(const char *tool, pid_t pid, const oci_id_mapping *m, s
     free(argv);
     if (child < 0)
         return rt_err(err, saved, "fork for %s", tool);
+    const char *file = strcmp(tool, "newuidmap") ? "/etc/subgid" : "/etc/subuid";
     if (!WIFEXITED(status) || WEXITSTATUS(status))
-        return rt_err(err, 0, "%s failed (status %d): are the ids in /etc/sub%cid for this user?",
-                      tool, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-                      tool[3]);
+        return rt_err(err, 0, "%s failed (status %d): are the ids in %s for this user?", tool,
+                      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), file);
     return 0;
 }
 

@@ -110,12 +110,14 @@ need_newuidmap() {
     rtc run -b "$BUNDLE" "$ID"
     assert_failure 1
     assert_contains "$stderr" "rt: linux.uidMappings: newuidmap failed"
+    assert_contains "$stderr" "/etc/subuid"
     assert_no_leak "$ID"
     echo "rt-test-user:$SUB_START:65536" >"$ETC/subuid"
     : >"$ETC/subgid"
     rtc run -b "$BUNDLE" "$ID"
     assert_failure 1
     assert_contains "$stderr" "rt: linux.gidMappings: newgidmap failed"
+    assert_contains "$stderr" "/etc/subgid"
     assert_no_leak "$ID"
 }
 
