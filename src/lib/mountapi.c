@@ -122,8 +122,12 @@ int mnt_fs_create(const char *type, const char *source, unsigned long sb_flags,
     if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return fs_error(fs, "create", err);
     int tree = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+    /* Kernels before 5.14 refuse nosymfollow here (mount(2) takes it since
+     * 5.10): the caller falls back to mount(2) as for a missing syscall. */
+    if (tree < 0 && errno == EINVAL && (attrs & MOUNT_ATTR_NOSYMFOLLOW))
+        errno = ENOSYS;
     if (tree < 0)
-        return rt_err(err, errno, "fsmount");
+        return NOSYS_OR(err, "fsmount");
     return tree;
 }
 
