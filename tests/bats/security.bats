@@ -7,8 +7,7 @@
 #
 # Each comment says how the test was checked to fail: by a build of rt with that defence
 # taken out (or, for the defences that were missing when the test was written, by the rt
-# before the fix), or by a positive control inside the test that shows the mechanism works;
-# "not seen failing" marks the few that guard code rt does not have.
+# before the fix), or by a positive control inside the test that shows the mechanism works.
 #
 # Canaries and volumes live under $TEST_DIR; racers run for a bounded time (RACE_SECONDS).
 
@@ -618,6 +617,7 @@ snapshot() {
     assert_equal "$(cat /proc/sys/kernel/core_pattern)" "$core"
 }
 
+# The racing half of the entry above; its comment says how it was checked to fail.
 @test "CVE-2025-31133 (racing): a shared /dev whose null is swapped with a symlink" {
     need_rtsec
     local dev="$TEST_DIR/devvol" core
@@ -731,7 +731,8 @@ run_in_script() {
 # runtime create a root-owned file on the host (also through the read-only rootfs fallback).
 # rt creates /dev/console by fd inside the rootfs, replacing a symlink. Checked: on the rt
 # before the fix /dev/console stayed the image's symlink (test failed at the device check);
-# the host-file check passes by rt's fd-based creation and was not seen failing.
+# and a build that opened <rootfs>/dev/console with O_CREAT by path before pivot_root, as crun
+# did, failed at the host-file check ("created on the host").
 @test "crun CVE-2026-88264: a /dev/console symlink creates nothing on the host" {
     local r host="$TEST_DIR/host-console"
     r="$(ROOTFS)"
