@@ -295,3 +295,35 @@ EOF2
     ! grep -F " $BUNDLE/rootfs" "/proc/$hpid/mountinfo" || fail "mounts left under the rootfs"
     kill "$hpid"
 }
+
+# The bind of the rootfs lives in our mount namespace, so a create that dies half-way (rt
+# SIGKILLed while a createRuntime hook holds it) must leave it to `delete --force`; the
+# rootfs is given through a symlink, which rt resolves once (the unmount names the same
+# directory as the mount). Checked: with the rootfs path unresolved, the unmount failed
+# ("Invalid argument") and the mounts stayed.
+@test "no mount namespace: delete --force after create was killed removes its mounts" {
+    mv "$BUNDLE/rootfs" "$TEST_DIR/real-rootfs"
+    ln -s "$TEST_DIR/real-rootfs" "$BUNDLE/rootfs"
+    cat >"$TEST_DIR/hold-hook" <<EOS
+#!/bin/sh
+echo \$\$ > "$TEST_DIR/hook.pid"
+exec sleep 60
+EOS
+    chmod +x "$TEST_DIR/hold-hook"
+    cfg ".linux.namespaces = [{\"type\": \"pid\"}] | del(.hostname)
+         | .hooks = {\"createRuntime\": [{\"path\": \"$TEST_DIR/hold-hook\"}]}"
+    "$RT" --root "$ROOT" create -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
+    local rt_pid=$!
+    BG_PIDS+=("$rt_pid")
+    local i
+    for i in $(seq 200); do [[ -s "$TEST_DIR/hook.pid" ]] && break; sleep 0.05; done
+    [[ -s "$TEST_DIR/hook.pid" ]] || fail "the hook did not start"
+    grep -q " $TEST_DIR/real-rootfs/proc " /proc/self/mountinfo || fail "no mounts before the kill"
+    kill -9 "$rt_pid"
+    kill -9 "$(cat "$TEST_DIR/hook.pid")"
+    wait "$rt_pid" 2>/dev/null || true
+    rtc delete --force "$ID"
+    assert_success
+    ! grep -F " $TEST_DIR/real-rootfs" /proc/self/mountinfo || fail "mounts left under the rootfs"
+    assert_no_leak "$ID"
+}
