@@ -13,8 +13,7 @@
 #include "util/util.h"
 
 /* A container made rootless without cgroup access has no cgroup to act on. */
-static int open_with_cgroup(const char *root, const char *id, bool lock, opened *c,
-                            rt_error **err)
+static int open_with_cgroup(const char *root, const char *id, bool lock, opened *c, rt_error **err)
 {
     if (container_open(root, id, lock, c, err) < 0)
         return -1;

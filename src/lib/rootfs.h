@@ -35,7 +35,8 @@ int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st
 int rootfs_bind_private(const char *rootfs, rt_error **err);
 uint64_t rootfs_mount_id(const char *rootfs);
 void rootfs_unbind(const char *rootfs, uint64_t mount_id);
-/* pivot_root (or move + chroot, or chroot in the host's mount namespace), rootfsPropagation, root.readonly. */
+/* pivot_root (or move + chroot, or chroot in the host's mount namespace),
+ * rootfsPropagation, root.readonly. */
 int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *opts,
                  rt_error **err);
 

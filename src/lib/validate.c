@@ -36,8 +36,8 @@ int bundle_load(const char *bundle, loaded_bundle *lb, rt_error **err)
     const oci_root *root = lb->cfg->root;
     if (!root || !root->path || !*root->path)
         return rt_err(err, 0, "config.json: root.path: required");
-    cleanup_free char *joined = root->path[0] == '/' ? xstrdup(root->path)
-                                                     : xasprintf("%s/%s", abs, root->path);
+    cleanup_free char *joined =
+        root->path[0] == '/' ? xstrdup(root->path) : xasprintf("%s/%s", abs, root->path);
     /* Symlinks resolved once here: every later step (mounts, chroot, the
      * unmount at delete) then names the same directory. A missing one is
      * reported by rootfs_validate. */
