@@ -387,6 +387,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         .preserve_fds = o->listen_fds + o->preserve_fds,
         .no_pivot = o->no_pivot,
         .no_new_keyring = o->no_new_keyring,
+        .unprivileged_maps = geteuid() != 0 && ns_creates(&ns, CLONE_NEWUSER),
         .mount_trees = &trees,
         .seccomp = filter,
     };

@@ -219,8 +219,11 @@ void init_main(const init_args *a)
     /* Die with rt if it dies before the container is created. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     /* Not reachable through /proc or ptrace while we hold the runtime's fds;
-     * a new user namespace makes us dumpable for a while (init_setup). */
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+     * a new user namespace makes us dumpable for a while (init_setup).  An
+     * unprivileged rt writes our id maps through /proc/PID, which only works
+     * while we are dumpable: we stay so (we run as that same user). */
+    if (!a->unprivileged_maps)
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     umask(0);
     init_result res = {0};
     if (init_setup(a, &res, &err) < 0) {

@@ -29,6 +29,7 @@ typedef struct init_args {
     const rt_seccomp *seccomp;      /* compiled by the parent; NULL: none */
     bool no_pivot;
     bool no_new_keyring;
+    bool unprivileged_maps; /* rt is not root and writes our id maps itself */
 } init_args;
 
 __attribute__((noreturn)) void init_main(const init_args *a);

@@ -8,6 +8,10 @@
 # private mount namespace, bind-mounts the test's own passwd, group, subuid and subgid over
 # /etc there (the host's files are never touched), drops to that uid with setpriv, and
 # execs rt.
+#
+# CI runs this file on the host and in the cgroup v2 VM (docs/vm.md), whose slow emulation
+# showed a race the host hides: the init made itself non-dumpable (its /proc files then
+# belong to root) before the unprivileged rt had written its gid map.
 
 load helpers
 
