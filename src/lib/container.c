@@ -221,7 +221,7 @@ static int make_cgroups(building *b, const oci_config *cfg, bool rootless, rt_er
  * mounts land in ours: on a private bind of the rootfs, recorded first. */
 static int bind_rootfs(building *b, const ns_plan *ns, rt_error **err)
 {
-    if (ns_creates(ns, CLONE_NEWNS) || ns_joins(ns, CLONE_NEWNS))
+    if (!ns_inherits(ns, CLONE_NEWNS))
         return 0;
     if (rootfs_bind_private(b->st->rootfs, err) < 0)
         return -1;
@@ -515,19 +515,8 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
     return 0;
 }
 
-static int poststart_hooks(const opened *c, rt_error **err);
-
-static int start_opened(const opened *c, rt_error **err)
-{
-    const char *status = state_status(c->dirfd, c->st);
-    if (!strcmp(status, "created"))
-        return release_init(c->dirfd, c->st, err) < 0 ? -1 : poststart_hooks(c, err);
-    if (!strcmp(status, "stopped"))
-        return rt_err(err, 0, "cannot start a container that has stopped");
-    return rt_err(err, 0, "cannot start an already %s container", status);
-}
-
 static oci_config *config_copy(const opened *c);
+static int poststart_hooks(const opened *c, const oci_config *cfg, rt_error **err);
 
 /* SIGKILL the init and wait for it to be gone. */
 static int stop_init(const rt_state *st)
@@ -540,20 +529,32 @@ static int stop_init(const rt_state *st)
     return pidfd_wait_exit(pidfd, 10000);
 }
 
+static int start_opened(const opened *c, rt_error **err)
+{
+    const char *status = state_status(c->dirfd, c->st);
+    if (!strcmp(status, "stopped"))
+        return rt_err(err, 0, "cannot start a container that has stopped");
+    if (strcmp(status, "created"))
+        return rt_err(err, 0, "cannot start an already %s container", status);
+    oci_config *cfg = config_copy(c);
+    int r;
+    /* config.md: process is required when start is called. As for any
+     * failure of start (runtime.md lifecycle), the container is stopped. */
+    if (cfg && !cfg->process) {
+        stop_init(c->st);
+        r = rt_err(err, 0, "config.json: process: required to start the container");
+    } else {
+        r = release_init(c->dirfd, c->st, err) < 0 ? -1 : poststart_hooks(c, cfg, err);
+    }
+    oci_config_free(cfg);
+    return r;
+}
+
 int container_start(const char *root, const char *id, rt_error **err)
 {
     cleanup_opened opened c;
     if (container_open(root, id, true, &c, err) < 0)
         return -1;
-    /* config.md: process is required when start is called. As for any
-     * failure of start (runtime.md lifecycle), the container is stopped. */
-    oci_config *cfg = config_copy(&c);
-    bool no_process = cfg && !cfg->process;
-    oci_config_free(cfg);
-    if (no_process && !strcmp(state_status(c.dirfd, c.st), "created")) {
-        stop_init(c.st);
-        return rt_err(err, 0, "config.json: process: required to start the container");
-    }
     return start_opened(&c, err);
 }
 
@@ -665,9 +666,8 @@ out:
 
 /* poststart hooks; if one fails the container is stopped and destroyed
  * (runtime-spec v1.3.0 lifecycle step 9) and start fails. */
-static int poststart_hooks(const opened *c, rt_error **err)
+static int poststart_hooks(const opened *c, const oci_config *cfg, rt_error **err)
 {
-    oci_config *cfg = config_copy(c);
     int r = 0;
     if (cfg && cfg->hooks && cfg->hooks->poststart_len) {
         cleanup_free char *json = hook_state(c->st, "running");
@@ -675,7 +675,6 @@ static int poststart_hooks(const opened *c, rt_error **err)
         if (r < 0)
             destroy(c, NULL);
     }
-    oci_config_free(cfg);
     return r;
 }
 

@@ -160,7 +160,7 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
     rootfs_opts ro = {
         .pty = p->terminal ? &tty : NULL,
         .no_pivot = a->no_pivot,
-        .host_mntns = !ns_creates(a->ns, CLONE_NEWNS) && !ns_joins(a->ns, CLONE_NEWNS),
+        .host_mntns = ns_inherits(a->ns, CLONE_NEWNS),
         .userns = userns,
         .cgroupns = ns_creates(a->ns, CLONE_NEWCGROUP),
         .netns = ns_creates(a->ns, CLONE_NEWNET),

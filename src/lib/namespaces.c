@@ -65,6 +65,11 @@ bool ns_joins(const ns_plan *plan, int flag)
     return false;
 }
 
+bool ns_inherits(const ns_plan *plan, int flag)
+{
+    return !ns_creates(plan, flag) && !ns_joins(plan, flag);
+}
+
 void ns_plan_close(ns_plan *plan)
 {
     for (size_t i = 0; i < plan->join_len; i++)

@@ -26,6 +26,8 @@ void ns_plan_close(ns_plan *plan);
 bool ns_has(const oci_config *cfg, const char *type); /* created or joined */
 bool ns_creates(const ns_plan *plan, int flag);
 bool ns_joins(const ns_plan *plan, int flag);
+/* Neither created nor joined: the container keeps rt's namespace of that kind. */
+bool ns_inherits(const ns_plan *plan, int flag);
 
 /* Parent: write uid_map/gid_map of the init. */
 int ns_write_id_maps(pid_t pid, const oci_config *cfg, rt_error **err);
