@@ -727,23 +727,9 @@ delete_and_rmdir_parents() {
 
 @test "delete --force after rt was killed in the middle of create leaves nothing" {
     # A createRuntime hook holds create after the cgroups are made; rt is then SIGKILLed.
-    cat >"$TEST_DIR/hold-hook" <<EOS
-#!/bin/sh
-echo \$\$ > "$TEST_DIR/hook.pid"
-exec sleep 60
-EOS
-    chmod +x "$TEST_DIR/hold-hook"
-    cfg ".hooks = {\"createRuntime\": [{\"path\": \"$TEST_DIR/hold-hook\"}]}"
-    "$RT" --root "$ROOT" create -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
-    local rt_pid=$!
-    BG_PIDS+=("$rt_pid")
-    wait_file_contains "$TEST_DIR/hook.pid" ""
-    local i
-    for i in $(seq 100); do [[ -s "$TEST_DIR/hook.pid" ]] && break; sleep 0.05; done
+    hold_create "$ID"
     [[ -n "$(cgroups_of "$ID")" ]] || fail "no cgroup was made before the hook"
-    kill -9 "$rt_pid"
-    kill -9 "$(cat "$TEST_DIR/hook.pid")"
-    wait "$rt_pid" 2>/dev/null || true
+    kill_held_create
     assert_equal "$(container_status "$ID")" creating
     rtc delete --force "$ID"
     assert_success

@@ -10,11 +10,7 @@ STAT='%F %t %T %a %u %g'
 # userns_bundle: the bundle runs in a user namespace (root = host 100000).
 userns_bundle() {
     chown -R 100000:100000 "$BUNDLE/rootfs"
-    local d="$BUNDLE"
-    while [[ "$d" != / ]]; do
-        chmod o+x "$d"
-        d="$(dirname "$d")"
-    done
+    searchable_for_others "$BUNDLE"
     cfg '.linux.namespaces += [{"type": "user"}]
         | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
         | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'

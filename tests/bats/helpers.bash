@@ -477,3 +477,37 @@ cap_mask() {
     done
     printf '%016x\n' "$mask"
 }
+
+# searchable_for_others DIR: o+x on DIR and its parents, so that the root of a user
+# namespace (an unprivileged uid on the host) can reach a bundle under the test's tmpdir.
+searchable_for_others() {
+    local d
+    d="$(readlink -f "$1")"
+    while [[ "$d" != / ]]; do
+        chmod o+x "$d"
+        d="$(dirname "$d")"
+    done
+}
+
+# hold_create ID: `$RT create` of $BUNDLE as ID in the background, held by a createRuntime hook
+# (it replaces the config's hooks) once cgroups and mounts are made; HELD_RT_PID is rt's pid.
+hold_create() {
+    cat >"$TEST_DIR/hold-hook" <<EOS
+#!/bin/sh
+echo \$\$ > "$TEST_DIR/hook.pid"
+exec sleep 60
+EOS
+    chmod +x "$TEST_DIR/hold-hook"
+    cfg ".hooks = {\"createRuntime\": [{\"path\": \"$TEST_DIR/hold-hook\"}]}"
+    "$RT" --root "$ROOT" create -b "$BUNDLE" "$1" </dev/null >/dev/null 2>&1 &
+    HELD_RT_PID=$!
+    BG_PIDS+=("$HELD_RT_PID")
+    wait_file_contains "$TEST_DIR/hook.pid" "" 10
+}
+
+# kill_held_create: SIGKILL the rt of hold_create, and its hook.
+kill_held_create() {
+    kill -9 "$HELD_RT_PID"
+    kill -9 "$(cat "$TEST_DIR/hook.pid")"
+    wait "$HELD_RT_PID" 2>/dev/null || true
+}

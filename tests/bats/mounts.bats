@@ -37,16 +37,6 @@ has_opt() {
     [[ ",$1," == *",$2,"* ]]
 }
 
-# open_path_to DIR: let every user search the directories leading to DIR (the bats temp dirs
-# are 0700), so an init whose root is mapped to another host uid can reach its bundle.
-open_path_to() {
-    local d=$1
-    while [[ "$d" != / ]]; do
-        chmod o+x "$d"
-        d="$(dirname "$d")"
-    done
-}
-
 # --- overlay ------------------------------------------------------------------------------------
 
 # make_layers DIR: two read-only lower layers (lower1 = the busybox rootfs, lower2 = one file
@@ -510,7 +500,7 @@ rootfs_probe() {
     touch "$TEST_DIR/uns/f"
     chown -R 100000:100000 "$TEST_DIR/uns"
     chown -R 100000:100000 "$BUNDLE/rootfs"
-    open_path_to "$BUNDLE"
+    searchable_for_others "$BUNDLE"
     cfg '.linux.namespaces += [{"type": "user"}]
         | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
         | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'

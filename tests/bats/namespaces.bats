@@ -10,17 +10,6 @@ ns_of() {
     readlink "/proc/$1/ns/$2"
 }
 
-# searchable_for_others DIR: o+x on DIR and its parents, so that the root of a user
-# namespace (an unprivileged uid on the host) can reach a bundle under the test's tmpdir.
-searchable_for_others() {
-    local d
-    d="$(readlink -f "$1")"
-    while [[ "$d" != / ]]; do
-        chmod o+x "$d"
-        d="$(dirname "$d")"
-    done
-}
-
 # run_sleeper ID [BUNDLE]: a detached container that sleeps; echoes its pid.
 run_sleeper() {
     local id=$1 bundle=${2:-$BUNDLE}
@@ -304,24 +293,10 @@ EOF2
 @test "no mount namespace: delete --force after create was killed removes its mounts" {
     mv "$BUNDLE/rootfs" "$TEST_DIR/real-rootfs"
     ln -s "$TEST_DIR/real-rootfs" "$BUNDLE/rootfs"
-    cat >"$TEST_DIR/hold-hook" <<EOS
-#!/bin/sh
-echo \$\$ > "$TEST_DIR/hook.pid"
-exec sleep 60
-EOS
-    chmod +x "$TEST_DIR/hold-hook"
-    cfg ".linux.namespaces = [{\"type\": \"pid\"}] | del(.hostname)
-         | .hooks = {\"createRuntime\": [{\"path\": \"$TEST_DIR/hold-hook\"}]}"
-    "$RT" --root "$ROOT" create -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
-    local rt_pid=$!
-    BG_PIDS+=("$rt_pid")
-    local i
-    for i in $(seq 200); do [[ -s "$TEST_DIR/hook.pid" ]] && break; sleep 0.05; done
-    [[ -s "$TEST_DIR/hook.pid" ]] || fail "the hook did not start"
+    cfg '.linux.namespaces = [{"type": "pid"}] | del(.hostname)'
+    hold_create "$ID"
     grep -q " $TEST_DIR/real-rootfs/proc " /proc/self/mountinfo || fail "no mounts before the kill"
-    kill -9 "$rt_pid"
-    kill -9 "$(cat "$TEST_DIR/hook.pid")"
-    wait "$rt_pid" 2>/dev/null || true
+    kill_held_create
     rtc delete --force "$ID"
     assert_success
     ! grep -F " $TEST_DIR/real-rootfs" /proc/self/mountinfo || fail "mounts left under the rootfs"

@@ -25,11 +25,7 @@ setup() {
     XDG="$TEST_DIR/xdg"
     mkdir -p "$ETC" "$XDG" "$ROOT"
     # the user must reach the bundle and its own dirs under bats' private temp dir
-    local d="$TEST_DIR"
-    while [[ "$d" != / && "$d" != /tmp ]]; do
-        chmod o+x "$d"
-        d="$(dirname "$d")"
-    done
+    searchable_for_others "$TEST_DIR"
     cp /etc/passwd /etc/group "$ETC/"
     echo "rt-test-user:x:$USER_ID:$USER_ID::/:/bin/sh" >>"$ETC/passwd"
     echo "rt-test-user:x:$USER_ID:" >>"$ETC/group"

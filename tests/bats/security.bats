@@ -89,12 +89,7 @@ userns_caps() {
         | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
         | .process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c}'
     chown -R 100000:100000 "$BUNDLE/rootfs"
-    local d
-    d="$(readlink -f "$BUNDLE")"
-    while [[ "$d" != / ]]; do
-        chmod o+x "$d"
-        d="$(dirname "$d")"
-    done
+    searchable_for_others "$BUNDLE"
 }
 
 set_caps() {
