@@ -135,6 +135,7 @@ need_newuidmap() {
     assert_contains "$stderr" "has no cgroup (created rootless without cgroup access)"
     rtc ps "$ID"
     assert_failure 1
+    assert_contains "$stderr" "has no cgroup (created rootless without cgroup access)"
     # kill --all still reaches the container (through its init)
     rtc kill --all "$ID" KILL
     assert_success
