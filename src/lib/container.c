@@ -524,8 +524,8 @@ static int stop_init(const rt_state *st)
     cleanup_close int pidfd = state_init_pidfd(st);
     if (pidfd < 0)
         return 0;
-    if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
-        return -1;
+    /* Not checked: it may be gone already (killed through its cgroup). */
+    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
     return pidfd_wait_exit(pidfd, 10000);
 }
 
