@@ -131,20 +131,15 @@ RT="$RT_BIN" "${reaper[@]}" bats --tap "${targets[@]}" | tee "$LOG_DIR/bats.tap"
 count_tap "$LOG_DIR/bats.tap" bats
 
 # --- cgroup v2 + AppArmor tests, in one boot of a throwaway VM (docs/vm.md) ---------------
-# Only on a full run (no files named), and only the files that need v2 or AppArmor: a test
-# costs ~20 s under the VM's software emulation. rootless.bats too: rootless on a v2 host,
-# and the slow emulation exposed a race the host hides (the init going non-dumpable before
-# an unprivileged rt had written its id maps).
+# Only on a full run (no files named), and only the tests tagged vm (`# bats file_tags=vm`:
+# cgroups-v2.bats, lsm.bats, rootless.bats; `# bats test_tags=vm`: the lifecycle, exec,
+# terminal, hooks, placement and escape tests that touch cgroups): a test costs 5-25 s under
+# the VM's software emulation. The VM's cgroup2 is as the kernel leaves it, nothing enabled.
 if ((${#@} == 0)); then
-    vm_tests=()
-    for f in tests/bats/cgroups-v2.bats tests/bats/lsm.bats tests/bats/rootless.bats; do
-        [[ -f "$f" ]] && vm_tests+=("$f")
-    done
-    if ((${#vm_tests[@]})); then
-        say "bats in the cgroup v2 + AppArmor VM: ${vm_tests[*]}"
-        RT="$RT_BIN" tests/vm/run-bats.sh "${vm_tests[@]}" | tee "$LOG_DIR/vm.tap"
-        count_tap "$LOG_DIR/vm.tap" vm
-    fi
+    mapfile -t vm_files < <(grep -lE '^# bats (file|test)_tags=vm$' tests/bats/*.bats)
+    say "bats in the cgroup v2 + AppArmor VM: the tests tagged vm in ${vm_files[*]}"
+    RT="$RT_BIN" tests/vm/run-bats.sh --filter-tags vm "${vm_files[@]}" | tee "$LOG_DIR/vm.tap"
+    count_tap "$LOG_DIR/vm.tap" vm
 fi
 
 finish

@@ -77,6 +77,9 @@ int cg_write(const char *dir, const char *file, const char *value, rt_error **er
  * written). */
 int cg_set(const char *dir, const char *ctrl, const char *file, const char *value, bool is_default,
            const char *field, rt_error **err);
+/* v2: why the files of controller ctrl are missing in dir (the ancestor that
+ * does not hand it down, and why), or NULL when nothing explains it. */
+char *cg_v2_missing_reason(const char *dir, const char *ctrl);
 int cg_set_i64(const char *dir, const char *ctrl, const char *file, int64_t v, bool is_default,
                const char *field, rt_error **err);
 

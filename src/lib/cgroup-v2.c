@@ -56,48 +56,132 @@ static int v2_check(const cg_host *host, const oci_resources *r, rt_error **err)
     return 0;
 }
 
-/* Enable in dir's subtree_control every controller it has; what cannot be
- * enabled shows later as a missing limit file, named in the error. */
+/* Whether the space-separated list has word w. */
+static bool has_word(const char *list, const char *w)
+{
+    size_t wl = strlen(w);
+    for (const char *p = list; p && *p;) {
+        p += strspn(p, " \n");
+        size_t l = strcspn(p, " \n");
+        if (l == wl && !strncmp(p, w, wl))
+            return true;
+        p += l;
+    }
+    return false;
+}
+
+/* Whether dir holds processes and is not the root (which alone has no
+ * cgroup.type): the no-internal-process rule then refuses it the domain
+ * controllers (EBUSY), and lets it take the threaded ones (cpuset, pids) only
+ * by making it a thread root, whose new children can take no process
+ * (EOPNOTSUPP). */
+static bool v2_holds_processes(const char *dir)
+{
+    cleanup_free char *procs = NULL;
+    return cg_exists(dir, "cgroup.type") && cg_read(dir, "cgroup.procs", &procs) == 0 && *procs;
+}
+
+/* Enable in dir's subtree_control every controller it has: all at once, else
+ * one by one; nothing in a cgroup that holds processes.  What cannot be
+ * enabled shows later as a missing limit file, and cg_v2_missing_reason says
+ * why. */
 static void enable_controllers(const char *dir)
 {
     cleanup_free char *avail = NULL, *on = NULL;
+    if (v2_holds_processes(dir)) {
+        log_debug("%s holds processes: no controller enabled for its children", dir);
+        return;
+    }
     if (cg_read(dir, "cgroup.controllers", &avail) < 0 ||
         cg_read(dir, "cgroup.subtree_control", &on) < 0)
         return;
+    cleanup_free char *all = calloc(1, 2 * strlen(avail) + 2);
+    if (!all)
+        return;
     char *save = NULL;
-    for (char *t = strtok_r(avail, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
-        cleanup_free char *probe = xasprintf(" %s ", t);
-        cleanup_free char *have = xasprintf(" %s ", on);
-        have[strcspn(have, "\n")] = ' ';
-        if (strstr(have, probe))
-            continue;
-        cleanup_free char *v = xasprintf("+%s", t);
+    size_t n = 0;
+    for (char *t = strtok_r(avail, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+        if (!has_word(on, t))
+            n += (size_t)sprintf(all + n, "%s+%s", n ? " " : "", t);
+    if (!*all || cg_write(dir, "cgroup.subtree_control", all, NULL) == 0)
+        return;
+    save = NULL;
+    for (char *t = strtok_r(all, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
         cleanup_error rt_error *e = NULL;
-        if (cg_write(dir, "cgroup.subtree_control", v, &e) < 0)
+        if (cg_write(dir, "cgroup.subtree_control", t, &e) < 0)
             log_debug("%s", e->msg);
     }
 }
 
+/* Every ancestor of the container's directory, from the mount point down to
+ * its parent, hands its controllers to its children. */
 static int v2_setup(const cg_ctx *c, rt_error **err)
 {
     const char *dir = cg_dir(c, NULL);
     const cg_hier *h = cg_host_find(&c->host, NULL);
     if (!dir || !h)
         return rt_err(err, 0, "no cgroup2 directory for the container");
-    size_t ml = strlen(h->mountpoint);
     cleanup_free char *p = xstrdup(dir);
-    /* Every ancestor from the mount point down to the parent of dir. */
-    for (char *s = p + ml; s && *s;) {
-        char *next = strchr(s + 1, '/');
-        if (!next)
-            break;
-        char saved = *s;
+    for (char *s = strchr(p + strlen(h->mountpoint), '/'); s && s[1]; s = strchr(s + 1, '/')) {
         *s = '\0';
-        enable_controllers(*p ? p : "/");
-        *s = saved;
-        s = next;
+        enable_controllers(p);
+        *s = '/';
     }
     return 0;
+}
+
+/* A parent directory of a cgroup2 directory, or NULL above the hierarchy's
+ * top (a directory without cgroup.controllers). */
+static char *v2_parent(const char *dir)
+{
+    char *p = xstrdup(dir);
+    char *slash = strrchr(p, '/');
+    if (slash && slash != p)
+        *slash = '\0';
+    if (!slash || slash == p || !cg_exists(p, "cgroup.controllers")) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* The topmost ancestor of dir that has ctrl but does not hand it to its
+ * children, and whether the hierarchy's top has ctrl at all. */
+static char *v2_blocking_ancestor(const char *dir, const char *ctrl, bool *at_top)
+{
+    char *found = NULL;
+    *at_top = false;
+    for (char *p = v2_parent(dir); p;) {
+        cleanup_free char *avail = NULL, *on = NULL;
+        cg_read(p, "cgroup.controllers", &avail);
+        cg_read(p, "cgroup.subtree_control", &on);
+        bool has = has_word(avail, ctrl);
+        *at_top = has;
+        if (has && !has_word(on, ctrl)) {
+            free(found);
+            found = xstrdup(p);
+        }
+        char *up = v2_parent(p);
+        free(p);
+        p = up;
+    }
+    return found;
+}
+
+char *cg_v2_missing_reason(const char *dir, const char *ctrl)
+{
+    bool at_top;
+    cleanup_free char *anc = v2_blocking_ancestor(dir, ctrl, &at_top);
+    if (!anc)
+        return at_top ? NULL : xasprintf("this host has no %s controller", ctrl);
+    if (v2_holds_processes(anc))
+        return xasprintf("the %s controller cannot be enabled for the children of %s, which "
+                         "holds processes (cgroup v2's no-internal-process rule): give "
+                         "linux.cgroupsPath an absolute path, or move the caller into a leaf "
+                         "cgroup first",
+                         ctrl, anc);
+    return xasprintf("the %s controller could not be enabled in %s/cgroup.subtree_control", ctrl,
+                     anc);
 }
 
 /* --- resources ------------------------------------------------------------------------------- */

@@ -270,6 +270,23 @@ int cg_write(const char *dir, const char *file, const char *value, rt_error **er
     return 0;
 }
 
+/* The error for a limit whose file is missing: on v2, why, when the path to
+ * the container's cgroup explains it. */
+static int cg_missing(const char *dir, const char *ctrl, const char *file, const char *field,
+                      rt_error **err)
+{
+    cleanup_free char *why = NULL;
+    if (cg_exists(dir, "cgroup.controllers")) {
+        cleanup_free char *c = xstrdup(*ctrl ? ctrl : file);
+        c[strcspn(c, ".")] = '\0';
+        if (strcmp(c, "cgroup"))
+            why = cg_v2_missing_reason(dir, c);
+    }
+    if (why)
+        return rt_err(err, 0, "%s: %s is not available in %s: %s", field, file, dir, why);
+    return rt_err(err, 0, "%s: %s is not available on this host (in %s)", field, file, dir);
+}
+
 int cg_set(const char *dir, const char *ctrl, const char *file, const char *value, bool is_default,
            const char *field, rt_error **err)
 {
@@ -278,9 +295,7 @@ int cg_set(const char *dir, const char *ctrl, const char *file, const char *valu
                           : rt_err(err, 0, "%s: no %s cgroup hierarchy is mounted (%s)", field,
                                    ctrl, file);
     if (!cg_exists(dir, file))
-        return is_default ? 0
-                          : rt_err(err, 0, "%s: %s is not available on this host (in %s)", field,
-                                   file, dir);
+        return is_default ? 0 : cg_missing(dir, ctrl, file, field, err);
     if (cg_write(dir, file, value, err) < 0)
         return rt_err_wrap(err, "%s", field);
     return 0;

@@ -7,6 +7,7 @@
 # The VM emulates its CPU (TCG), where every fork is costly: the tests share one small rootfs
 # and base config (made once in setup_file) and edit the config with a single jq call.
 
+# bats file_tags=vm
 load helpers
 
 is_v2() { [[ -f /sys/fs/cgroup/cgroup.controllers ]]; }
@@ -29,16 +30,48 @@ make_bundle() {
     cp "$BATS_FILE_TMPDIR/base/base.json" "$1/config.json"
 }
 
+# Where the containers' cgroups go. Without linux.cgroupsPath a container's cgroup is made
+# below the caller's; that works for limits only where every cgroup from the root down to the
+# caller's can hand the controllers down (the root, or a cgroup without processes). Elsewhere
+# (a CI job, a service, a shell in a container) the caller's cgroup holds processes, rt
+# refuses limits there (the test "the caller's cgroup holds processes" shows it), and these
+# tests give the containers an absolute linux.cgroupsPath instead: /<id>.
 setup() {
     is_v2 || skip "cgroup v2 tests: this host is not cgroup v2 only (no /sys/fs/cgroup/cgroup.controllers); run them with tests/vm/run-bats.sh"
     common_setup
+    ABS_PATHS=""
+    OWN_CGS=()
+    if ! v2_path_delegates "$(own_cgroup_v2)" memory; then
+        v2_delegates /sys/fs/cgroup memory ||
+            skip "no cgroup here can hand the memory controller to a container (the root: $(cat /sys/fs/cgroup/cgroup.controllers))"
+        ABS_PATHS=1
+    fi
 }
 
-# conf RESOURCES ARGS...: linux.resources and process.args of $BUNDLE in one jq call.
+teardown() {
+    local rc=0 d
+    common_teardown || rc=$?
+    # cgroups the test made itself, deepest first
+    for d in "${OWN_CGS[@]}"; do
+        [[ ! -d "$d" ]] || rmdir "$d" || rc=1
+    done
+    return $rc
+}
+
+# own_cg PATH: make the cgroup2 directory /sys/fs/cgroup/PATH (teardown removes it).
+own_cg() {
+    mkdir "/sys/fs/cgroup/$1"
+    OWN_CGS=("/sys/fs/cgroup/$1" "${OWN_CGS[@]}")
+}
+
+# conf RESOURCES ARGS...: linux.resources and process.args of $BUNDLE in one jq call (and the
+# absolute cgroupsPath /$ID where the caller's cgroup cannot take limits).
 conf() {
-    local f="$BUNDLE/config.json" r=$1
+    local f="$BUNDLE/config.json" r=$1 path=""
     shift
-    jq --argjson r "$r" '.linux.resources = $r | .process.args = $ARGS.positional' --args -- "$@" \
+    [[ -z "$ABS_PATHS" ]] || path="/$ID"
+    jq --argjson r "$r" --arg p "$path" '.linux.resources = $r | .process.args = $ARGS.positional
+        | if $p != "" then .linux.cgroupsPath = $p else . end' --args -- "$@" \
         <"$f" >"$f.tmp" && mv "$f.tmp" "$f"
 }
 
@@ -47,8 +80,9 @@ cg() {
     cgroups_of "${1:-$ID}" | head -1
 }
 
+# has_ctrl CTRL: the host has CTRL (rt enables it on the way to the container's cgroup).
 has_ctrl() {
-    grep -qw "$1" /sys/fs/cgroup/cgroup.subtree_control
+    grep -qw "$1" /sys/fs/cgroup/cgroup.controllers
 }
 
 # run_reading RESOURCES FILES...: run $ID detached with RESOURCES; its init prints
@@ -89,6 +123,86 @@ refused() {
     conf "$1" true
     rtc run -b "$BUNDLE" "$ID"
     assert_error "$2"
+}
+
+# unprepare_root: in the test VM only (never on a real host), take every controller out of the
+# root's cgroup.subtree_control, as a fresh boot without systemd leaves it.
+unprepare_root() {
+    [[ -n "${RT_VM:-}" ]] || return 0
+    local c
+    for c in $(cat /sys/fs/cgroup/cgroup.subtree_control); do
+        echo "-$c" >/sys/fs/cgroup/cgroup.subtree_control
+    done
+    assert_equal "$(cat /sys/fs/cgroup/cgroup.subtree_control)" ""
+}
+
+# limits_under RUNTIME ROOT ID PATH: run ID under RUNTIME with linux.cgroupsPath PATH, a 64 MiB
+# memory limit and a pids limit of 20; stdout is "<memory.max> <pids.max>" as read inside (in
+# a cgroup namespace, where runc too shows the container's own cgroup at /sys/fs/cgroup).
+limits_under() {
+    local f="$BUNDLE/config.json"
+    jq --arg p "$4" '.linux.cgroupsPath = $p
+        | .linux.namespaces |= (map(select(.type != "cgroup")) + [{"type":"cgroup"}])
+        | .linux.resources = {"memory":{"limit":67108864},"pids":{"limit":20}}
+        | .process.args = ["sh","-c","echo $(cat /sys/fs/cgroup/memory.max) $(cat /sys/fs/cgroup/pids.max)"]' \
+        <"$f" >"$f.tmp" && mv "$f.tmp" "$f"
+    RT="$1" rt_raw --root "$2" run -b "$BUNDLE" "$3"
+}
+
+@test "v2 unprepared root: /rt-test-top and /a/b/c paths get their memory and pids limits, as under runc" {
+    local runtimes=("$RT") rt_root=("$ROOT") runtime i id top nested
+    if is_rt && command -v runc >/dev/null; then
+        runtimes+=(runc)
+        rt_root+=("$TEST_DIR/runc-root")
+    fi
+    for i in "${!runtimes[@]}"; do
+        runtime=${runtimes[$i]}
+        unprepare_root
+        id="$(new_id top "${rt_root[$i]}" "$runtime")"
+        limits_under "$runtime" "${rt_root[$i]}" "$id" "/$id"
+        assert_success
+        top=$stdout
+        assert_equal "$top" "67108864 20"
+        # nested: every level from the root down hands memory and pids to the next
+        unprepare_root
+        id="$(new_id nested "${rt_root[$i]}" "$runtime")"
+        OWN_CGS=("/sys/fs/cgroup/$ID_PREFIX-a/b" "/sys/fs/cgroup/$ID_PREFIX-a")
+        limits_under "$runtime" "${rt_root[$i]}" "$id" "/$ID_PREFIX-a/b/$id"
+        assert_success
+        nested=$stdout
+        assert_equal "$nested" "67108864 20"
+        assert_match "$(cat "/sys/fs/cgroup/$ID_PREFIX-a/b/cgroup.subtree_control")" "memory.*pids"
+        rmdir "/sys/fs/cgroup/$ID_PREFIX-a/b" "/sys/fs/cgroup/$ID_PREFIX-a"
+        echo "$runtime: top $top, nested $nested"
+    done
+}
+
+@test "v2 the caller's cgroup holds processes: limits below it are refused naming it; no limits, or an absolute path, work" {
+    rt_only "rt's wording"
+    local caller="/sys/fs/cgroup/$ID_PREFIX-caller" id2 id3
+    own_cg "$ID_PREFIX-caller"
+    # a relative cgroupsPath lands below the caller's cgroup, which cannot delegate memory
+    conf '{"memory":{"limit":67108864}}' true
+    cfg ".linux.cgroupsPath = \"$ID\""
+    RT_CGROUP=$caller rtc run -b "$BUNDLE" "$ID"
+    assert_error "^rt: linux.resources.memory.limit: memory.max is not available in $caller/$ID: the memory controller cannot be enabled for the children of $caller, which holds processes \(cgroup v2's no-internal-process rule\): give linux.cgroupsPath an absolute path, or move the caller into a leaf cgroup first\$"
+    assert_no_leak "$ID"
+    # without limits the container runs there, as under runc
+    id2="$(new_id)"
+    conf '{}' sleep 1000
+    cfg ".linux.cgroupsPath = \"$id2\""
+    RT_CGROUP=$caller rtc run -d -b "$BUNDLE" "$id2"
+    assert_success
+    grep -qx "$(state_field "$id2" .pid)" "$caller/$id2/cgroup.procs"
+    rtc delete -f "$id2"
+    assert_success
+    # an absolute path, from the same caller, gets the limit
+    id3="$(new_id)"
+    conf '{"memory":{"limit":67108864}}' cat /sys/fs/cgroup/memory.max
+    cfg ".linux.cgroupsPath = \"/$id3\""
+    RT_CGROUP=$caller rtc run -b "$BUNDLE" "$id3"
+    assert_success
+    assert_equal "$stdout" 67108864
 }
 
 @test "v2 memory: limit -> memory.max, reservation -> memory.low, swap -> memory.swap.max = swap - limit; -1 is max" {

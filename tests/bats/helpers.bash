@@ -283,7 +283,9 @@ rt_raw() {
     LAST_CMD="$RT $*"
     status=0
     # bounded: a hung runtime fails the test (status 124) instead of hanging the suite
-    timeout -k 5 "$RT_CMD_TIMEOUT" "$RT" "$@" </dev/null >"$o" 2>"$e" || status=$?
+    # RT_CGROUP: a cgroup2 directory the command runs from (it moves itself there first)
+    ${RT_CGROUP:+in_cgroup "$RT_CGROUP"} timeout -k 5 "$RT_CMD_TIMEOUT" "$RT" "$@" \
+        </dev/null >"$o" 2>"$e" || status=$?
     if ((status == 124)); then
         echo "TIMEOUT after ${RT_CMD_TIMEOUT}s: $RT $*" >>"$e"
     fi
@@ -510,4 +512,51 @@ kill_held_create() {
     kill -9 "$HELD_RT_PID"
     kill -9 "$(cat "$TEST_DIR/hook.pid")"
     wait "$HELD_RT_PID" 2>/dev/null || true
+}
+
+# --- the host's cgroups: tests probe the host the way rt decides, then assert what is right --
+
+cgroup_v2() { [[ -f /sys/fs/cgroup/cgroup.controllers ]]; }
+
+# own_cgroup_v2: this process's cgroup2 path ("/" for the root).
+own_cgroup_v2() { sed -n 's/^0:://p' /proc/self/cgroup; }
+
+# in_cgroup DIR CMD...: run CMD after moving itself into the cgroup2 directory DIR.
+in_cgroup() {
+    sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$@"
+}
+
+# v2_delegates DIR CTRL: the cgroup2 directory DIR hands CTRL to its children, or rt can make
+# it do so: DIR has CTRL and either is the root (no cgroup.type: exempt from the
+# no-internal-process rule) or holds no processes.
+v2_delegates() {
+    local dir=$1 c=$2
+    grep -qw -- "$c" "$dir/cgroup.subtree_control" && return 0
+    grep -qw -- "$c" "$dir/cgroup.controllers" || return 1
+    [[ ! -e "$dir/cgroup.type" || -z "$(cat "$dir/cgroup.procs")" ]]
+}
+
+# v2_path_delegates CGROUP CTRL: every cgroup from the root down to CGROUP (a cgroup2 path)
+# hands CTRL down, so a container's cgroup below CGROUP gets CTRL's files.
+v2_path_delegates() {
+    local dir=/sys/fs/cgroup rest=${1#/} part
+    v2_delegates "$dir" "$2" || return 1
+    while [[ -n "$rest" ]]; do
+        part=${rest%%/*}
+        [[ "$rest" == */* ]] && rest=${rest#*/} || rest=""
+        dir+="/$part"
+        v2_delegates "$dir" "$2" || return 1
+    done
+}
+
+# probe_cgroup_file HIERARCHY_DIR FILE: whether a new cgroup in that hierarchy (made and
+# removed here, as rt makes the container's) has FILE; some files are not on the root.
+probe_cgroup_file() {
+    local d
+    d="$1/rt-test-probe-$$-$RANDOM"
+    mkdir "$d" || return 1
+    local r=1
+    [[ -e "$d/$2" ]] && r=0
+    rmdir "$d"
+    return "$r"
 }

@@ -46,6 +46,7 @@ cfgj() {
     jq "$@" "$f" >"$f.tmp" && mv "$f.tmp" "$f"
 }
 
+# bats test_tags=vm
 @test "hooks run in order, each with the state and in the namespace config.md gives" {
     set_args sh -c 'readlink /proc/self/ns/pid > /shared/ctr-ns; echo ran > /shared/ran'
     rtc create -b "$BUNDLE" "$ID"
@@ -102,6 +103,7 @@ EOS
     assert_equal "$(cat "$HOOKLOG")" "$TEST_DIR/argv-hook|a|b c|bar|0"
 }
 
+# bats test_tags=vm
 @test "a failing createRuntime hook fails create and leaves nothing" {
     cfg '.hooks = {"createRuntime": [{"path": "/bin/false"}]}'
     rtc create -b "$BUNDLE" "$ID"

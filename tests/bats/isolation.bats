@@ -392,6 +392,7 @@ caps_in_all_sets() {
     [[ "$stdout" != *BATS_* ]] || fail "host environment leaked: $stdout"
 }
 
+# bats test_tags=vm
 @test "the init is placed in a cgroup named after the container in each v1 hierarchy" {
     set_args sleep 1000
     rtc run -d -b "$BUNDLE" "$ID"
@@ -411,6 +412,7 @@ caps_in_all_sets() {
     [[ -z "$(cgroups_of "$ID")" ]] || fail "cgroup dirs left: $(cgroups_of "$ID")"
 }
 
+# bats test_tags=vm
 @test "linux.cgroupsPath: an absolute path is used in each hierarchy" {
     cfg ".linux.cgroupsPath = \"/$ID\""
     set_args sleep 1000
@@ -418,7 +420,17 @@ caps_in_all_sets() {
     assert_success
     local pid
     pid="$(state_field "$ID" .pid)"
-    grep -qE "^[0-9]+:([^:]*,)?memory(,[^:]*)?:/$ID\$" "/proc/$pid/cgroup" ||
-        fail "memory cgroup: $(cat "/proc/$pid/cgroup")"
-    [[ -d "/sys/fs/cgroup/memory/$ID" ]] || fail "no /sys/fs/cgroup/memory/$ID"
+    # every hierarchy the host has (v1 ones, and cgroup2 as line 0::), seen from the host
+    local line n=0
+    while IFS= read -r line; do
+        [[ "$line" == *::* && ! -f /sys/fs/cgroup/cgroup.controllers && ! -d /sys/fs/cgroup/unified ]] && continue
+        [[ "${line#*:*:}" == "/$ID" ]] || fail "not at /$ID in every hierarchy: $(cat "/proc/$pid/cgroup")"
+        n=$((n + 1))
+    done <"/proc/$pid/cgroup"
+    ((n > 0))
+    if cgroup_v2; then
+        [[ -d "/sys/fs/cgroup/$ID" ]] || fail "no /sys/fs/cgroup/$ID"
+    else
+        [[ -d "/sys/fs/cgroup/memory/$ID" ]] || fail "no /sys/fs/cgroup/memory/$ID"
+    fi
 }

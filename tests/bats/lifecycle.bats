@@ -67,6 +67,7 @@ load helpers
     assert_status 137
 }
 
+# bats test_tags=vm
 @test "run --detach: returns at once with the container running; -d short form" {
     set_args sleep 1000
     rtc run --detach -b "$BUNDLE" "$ID"
@@ -137,6 +138,7 @@ load helpers
     assert_equal "$(grep -cv '^[0-2]$' "$TEST_DIR/out")" 1
 }
 
+# bats test_tags=vm
 @test "create/state/start/state/kill/state/delete" {
     set_args sleep 1000
     rtc create -b "$BUNDLE" "$ID"
@@ -351,6 +353,7 @@ wait_for_comm() {
     done
 }
 
+# bats test_tags=vm
 @test "kill --all / -a: signals every process of the container" {
     # the init ignores TERM, its child does not: only --all makes the init's wait return
     set_args sh -c 'sleep 1000 & c=$!; trap "" TERM; echo ready; wait $c; exit 7'
@@ -395,6 +398,7 @@ wait_for_comm() {
     assert_no_leak "$ID"
 }
 
+# bats test_tags=vm
 @test "delete --force / -f of a running container" {
     set_args sleep 1000
     rtc run -d -b "$BUNDLE" "$ID"

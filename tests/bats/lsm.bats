@@ -5,6 +5,7 @@
 # enabled (the cgroup-v2 + AppArmor VM of tests/vm) the profile is applied for real; likewise
 # SELinux where it is enabled.
 
+# bats file_tags=vm
 load helpers
 
 apparmor_on() { [[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" == Y ]]; }

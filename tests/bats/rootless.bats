@@ -13,6 +13,7 @@
 # showed a race the host hides: the init made itself non-dumpable (its /proc files then
 # belong to root) before the unprivileged rt had written its gid map.
 
+# bats file_tags=vm
 load helpers
 
 USER_ID=23456

@@ -335,6 +335,12 @@ audit_records() {
     need_seccomp
     [[ "$(uname -m)" == x86_64 ]] || skip "x86_64 only"
     with_probe
+    # the host first: a kernel without IA32 emulation (or booted with ia32_emulation=0) kills
+    # an int $0x80 with SIGSEGV before any filter sees it
+    local host_status=0
+    "$PROBE" i386-getpid >/dev/null 2>&1 || host_status=$?
+    ((host_status == 0)) ||
+        skip "this kernel runs no i386 system calls (int \$0x80 on the host: status $host_status), so there is no i386 ABI to filter"
     profile SCMP_ACT_ALLOW "$(mkdir_rule SCMP_ACT_ERRNO)"
     in_container sh -c 'probe i386-getpid; echo status=$?'
     assert_success

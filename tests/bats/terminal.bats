@@ -22,6 +22,7 @@ start_recvtty() {
     fail "recvtty did not listen"
 }
 
+# bats test_tags=vm
 @test "--console-socket: the process runs on a pty, /dev/console is that pty, consoleSize applied" {
     cfg '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 111}'
     set_args sh -c 'tty; stat -c "%t %T" /dev/console "$(tty)"; stty size; ls /proc/self/fd | tr "\n" " "; echo; echo done'
@@ -98,6 +99,7 @@ start_recvtty() {
     assert_no_leak "$ID"
 }
 
+# bats test_tags=vm
 @test "exec --tty: foreground proxy and --console-socket" {
     command -v script >/dev/null || skip "script(1) not installed"
     set_args sleep 1000

@@ -1,8 +1,10 @@
 #!/bin/bash
 # Run bats files inside one boot of the test VM (cgroup v2 only, AppArmor), printing TAP:
 #
-#   tests/vm/run-bats.sh FILE...
+#   tests/vm/run-bats.sh [--filter-tags TAGS] FILE...
 #
+# With --filter-tags, only the tests tagged so (`# bats test_tags=vm` above a test, or
+# `# bats file_tags=vm` for a whole file) run.
 # The files (and RT) must be in the repo or elsewhere on the host's / except under /tmp, /run,
 # /dev, /proc, /sys, which the guest mounts afresh. Environment: RT (default
 # <repo>/build/src/rt), RT_VM_TEST_TIMEOUT (BATS_TEST_TIMEOUT inside, default 600: processes
@@ -15,7 +17,12 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-(($# > 0)) || { echo "usage: $0 FILE..." >&2; exit 2; }
+flags=()
+if [[ "${1:-}" == --filter-tags ]]; then
+    flags=(--filter-tags "$2")
+    shift 2
+fi
+(($# > 0)) || { echo "usage: $0 [--filter-tags TAGS] FILE..." >&2; exit 2; }
 
 files=()
 for f in "$@"; do
@@ -29,9 +36,10 @@ skip_all() {
         exit 1
     fi
     local n i=0 name
-    n=$(bats --count "${files[@]}" 2>/dev/null) || n=0
+    n=$(bats --count "${flags[@]}" "${files[@]}" 2>/dev/null) || n=0
     echo "1..$n"
-    while ((i < n)) && IFS= read -r name; do
+    # the names, when no filter hides which tests they are
+    while ((${#flags[@]} == 0 && i < n)) && IFS= read -r name; do
         i=$((i + 1))
         echo "ok $i $name # skip $1"
     done < <(sed -n 's/^@test "\(.*\)" {.*/\1/p' "${files[@]}")
@@ -55,7 +63,7 @@ done
 
 tap=$(mktemp) || exit 1
 trap 'rm -f "$tap"' EXIT
-"$here/run.sh" env "${vars[@]}" bats --tap "${files[@]}" | tee "$tap"
+"$here/run.sh" env "${vars[@]}" bats --tap "${flags[@]}" "${files[@]}" | tee "$tap"
 rc=${PIPESTATUS[0]}
 # 125: the VM failed; if bats printed nothing, it did not boot here
 if ((rc == 125)) && [[ ! -s "$tap" ]]; then
