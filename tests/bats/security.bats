@@ -350,8 +350,9 @@ snapshot() {
         {"destination":"/vol","type":"bind","source":$v,"options":["rbind"]},
         {"destination":"/vol/d/mnt","type":"bind","source":$p,"options":["rbind"]}]'
     # the bind of the payload is in the container's mount table (mounts outside the rootfs
-    # vanish with pivot_root), and shows the marker where it was mounted
-    set_args sh -c "grep -c ' $payload ' /proc/self/mountinfo"
+    # vanish with pivot_root): its root field is the payload's path inside its filesystem,
+    # which ends with the path below the first component (/tmp may be a filesystem of its own)
+    set_args sh -c "grep -c ' [^ ]*/${payload#/*/} ' /proc/self/mountinfo"
     race_start "$vol/d" "$vol/d.link"
     local runs=0 ok=0 id
     while racing || ((runs == 0)); do
