@@ -200,11 +200,10 @@ EOF
     ip addr add 10.231.7.2/24 dev "$dev"
     ip addr add 2001:db8:7::2/64 dev "$dev"
     cfg ".linux.netDevices = {\"$dev\": {name: \"ctr0\"}}"
-    set_args sh -c 'ls /sys/class/net; ip -o addr show dev ctr0; ip -o link show dev ctr0; sleep 100'
+    set_args sh -c 'ls /sys/class/net; ip -o addr show dev ctr0; ip -o link show dev ctr0; echo listed; sleep 100'
     rtc run -d -b "$BUNDLE" "$ID"
     assert_success
-    wait_file_contains "$RTC_OUT" ctr0
-    sleep 0.2
+    wait_file_contains "$RTC_OUT" listed
     run cat "$RTC_OUT"
     assert_contains "$output" "lo"
     assert_contains "$output" "inet 10.231.7.2/24 scope global ctr0"
