@@ -22,6 +22,7 @@ teardown() {
 # new_veth: a veth pair on the host, remembered for teardown; VETH is the name of its "a"
 # end (the one to move), its peer is the same name ending in "b".
 new_veth() {
+    command -v ip >/dev/null || skip "ip (iproute2) is not installed"
     local base="rtp${TEST_TOKEN}${BATS_TEST_NUMBER}${#VETHS[@]}"
     ip link add "${base}a" type veth peer name "${base}b" || return 1
     VETHS+=("${base}a")
@@ -75,12 +76,36 @@ reject() {
     assert_equal "${lines[1]}" 0
 }
 
+# fifo_in_new_cgroup: whether a process in a new cgroup below ours (where the container's goes)
+# may take SCHED_FIFO: a kernel with CONFIG_RT_GROUP_SCHED gives a new group no realtime runtime.
+fifo_in_new_cgroup() {
+    local top=/sys/fs/cgroup own
+    if cgroup_v2; then
+        own="$(own_cgroup_v2)"
+    else
+        top=/sys/fs/cgroup/cpu
+        own="$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ {print $3}' /proc/self/cgroup)"
+    fi
+    local d="$top${own%/}/rt-test-probe-$$-$RANDOM" r=0
+    mkdir "$d" || return 2
+    (in_cgroup "$d" chrt -f 10 true) 2>/dev/null || r=1
+    rmdir "$d"
+    return "$r"
+}
+
 @test "scheduler: SCHED_FIFO runs realtime, or says the cgroup has no realtime runtime" {
+    command -v chrt >/dev/null || skip "chrt (util-linux) is needed to probe the host's realtime scheduling"
+    local fifo=0
+    fifo_in_new_cgroup || fifo=$?
+    ((fifo < 2)) || fail "cannot make a probe cgroup"
     cfg '.process.scheduler = {policy: "SCHED_FIFO", priority: 10}'
     in_container grep -E '^(policy|prio) ' /proc/self/sched
-    if [[ -e /sys/fs/cgroup/cpu/cpu.rt_runtime_us ]]; then
+    if ((fifo == 1)) && [[ -e /sys/fs/cgroup/cpu/cpu.rt_runtime_us ]]; then
         # cgroup v1 with CONFIG_RT_GROUP_SCHED: a new cpu cgroup has no realtime runtime
         assert_error 'process.scheduler: sched_setattr SCHED_FIFO: .*realtimeRuntime'
+    elif ((fifo == 1)); then
+        # cgroup v2 with CONFIG_RT_GROUP_SCHED: the same, and no file to give it some
+        assert_error 'process.scheduler: sched_setattr SCHED_FIFO: Operation not permitted'
     else
         assert_success
         assert_match "${lines[0]}" 'policy +: +1$'
