@@ -9,7 +9,7 @@
 # writes the TAP to $OUT/device.tap. Environment: DEVICE_BATS_TIMEOUT (seconds for all of
 # bats, default 480).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 P=/opt/rt-device
 [[ -d .device ]] || { echo "no .device/ here: run scripts/device-pack.sh and carry it" >&2; exit 2; }
 rm -rf "$P" && cp -a .device "$P" || exit 2
