@@ -229,7 +229,7 @@ static char **strv_append(char **v, size_t *len, char *const *add, size_t n)
 static int parse_id(const char *s, uint32_t *out)
 {
     int64_t v;
-    if (parse_int64(s, &v) < 0 || v < 0 || v > UINT32_MAX)
+    if (parse_int64(s, &v) < 0 || v < 0 || v > ID_MAX)
         return -1;
     *out = (uint32_t)v;
     return 0;
@@ -257,7 +257,8 @@ static int apply_flags(oci_process *p, const exec_opts *o, rt_error **err)
         if (colon)
             *colon = '\0';
         if (parse_id(u, &p->user->uid) < 0 || (colon && parse_id(colon + 1, &p->user->gid) < 0))
-            return rt_err(err, 0, "--user: expected uid[:gid], got \"%s\"", o->user);
+            return rt_err(err, 0, "--user: expected uid[:gid] with ids in 0-%d, got \"%s\"",
+                          ID_MAX, o->user);
         p->user->has_uid = true;
         p->user->has_gid = colon != NULL;
         if (!colon)
@@ -272,7 +273,7 @@ static int apply_flags(oci_process *p, const exec_opts *o, rt_error **err)
         p->user->additional_gids = g;
         for (size_t i = 0; i < o->additional_gids_len; i++)
             if (parse_id(o->additional_gids[i], &g[p->user->additional_gids_len++]) < 0)
-                return rt_err(err, 0, "--additional-gids: invalid gid \"%s\"",
+                return rt_err(err, 0, "--additional-gids: invalid gid \"%s\" (0-2147483647)",
                               o->additional_gids[i]);
     }
     if (o->caps_len) {

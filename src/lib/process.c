@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <string.h>
@@ -65,8 +66,26 @@ static void check_caps(char **names, size_t n, const char *set)
                      names[i]);
 }
 
+/* As runc: an id above INT32_MAX is refused (4294967295 is -1 to setresuid,
+ * "leave unchanged", so the process would keep rt's root). */
+static int check_ids(const oci_user *u, rt_error **err)
+{
+    if (u->uid > ID_MAX)
+        return rt_err(err, 0, "process.user.uid: %" PRIu32 " is out of range 0-%d", u->uid, ID_MAX);
+    if (u->gid > ID_MAX)
+        return rt_err(err, 0, "process.user.gid: %" PRIu32 " is out of range 0-%d", u->gid, ID_MAX);
+    for (size_t i = 0; i < u->additional_gids_len; i++)
+        if (u->additional_gids[i] > ID_MAX)
+            return rt_err(err, 0, "process.user.additionalGids[%zu]: %" PRIu32
+                                  " is out of range 0-%d",
+                          i, u->additional_gids[i], ID_MAX);
+    return 0;
+}
+
 int process_validate(const oci_process *p, rt_error **err)
 {
+    if (p->user && check_ids(p->user, err) < 0)
+        return -1;
     if (!p->cwd || p->cwd[0] != '/')
         return rt_err(err, 0, "process.cwd: must be an absolute path");
     if (!p->args_len || !p->args[0] || !*p->args[0])

@@ -7,6 +7,10 @@
 #include "error.h"
 #include "oci_config.h"
 
+/* The largest uid or gid a process may have (as runc; -1 means "unchanged"
+ * to the set*id calls). */
+#define ID_MAX 2147483647
+
 /* The attributes of process that the init applies just before execve:
  * rlimits, oom score, user and groups, capabilities, no_new_privs, cwd. */
 
