@@ -328,8 +328,10 @@ int cg_v1_stats(const cg_ctx *c, yajl_gen g, rt_error **err)
     yajl_gen_map_open(g);
     const char *b = cg_dir(c, "blkio");
     /* The first group with figures: BFQ's, else the throttle layer's. */
-    if (!(gen_blkio_list(g, "ioServiceBytesRecursive", b, "blkio.bfq.io_service_bytes_recursive") |
-          gen_blkio_list(g, "ioServicedRecursive", b, "blkio.bfq.io_serviced_recursive"))) {
+    bool bytes =
+        gen_blkio_list(g, "ioServiceBytesRecursive", b, "blkio.bfq.io_service_bytes_recursive");
+    bool serviced = gen_blkio_list(g, "ioServicedRecursive", b, "blkio.bfq.io_serviced_recursive");
+    if (!bytes && !serviced) {
         gen_blkio_list(g, "ioServiceBytesRecursive", b,
                        "blkio.throttle.io_service_bytes_recursive");
         gen_blkio_list(g, "ioServicedRecursive", b, "blkio.throttle.io_serviced_recursive");

@@ -335,6 +335,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     cleanup_close int console_fd = -1;
     cleanup_close int cgroup_fd = -1;
     cleanup_free char *state_path = NULL;
+    init_args a = {0};
     b->st = calloc(1, sizeof(*b->st));
     fill_state(b->st, o, &lb);
     if (cgroup_resolve(lb.cfg, o->id, b->st, err) < 0)
@@ -373,7 +374,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         goto out;
     if (cgroup_is_unified() && b->st->cgroups_len == 1)
         cgroup_fd = open(b->st->cgroups[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    init_args a = {
+    a = (init_args){
         .cfg = lb.cfg,
         .st = b->st,
         .ns = &ns,

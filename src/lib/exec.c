@@ -69,8 +69,10 @@ static bool same_inode(const char *a, const char *b)
 static int target_open(pid_t pid, exec_target *t, rt_error **err)
 {
     t->root_fd = -1;
-    for (size_t i = 0; i < NS_KINDS; i++) {
+    t->userns = false;
+    for (size_t i = 0; i < NS_KINDS; i++)
         t->ns_fds[i] = -1;
+    for (size_t i = 0; i < NS_KINDS; i++) {
         char theirs[64], ours[64];
         snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", pid, ns_order[i].name);
         snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_order[i].name);
@@ -257,8 +259,8 @@ static int apply_flags(oci_process *p, const exec_opts *o, rt_error **err)
         if (colon)
             *colon = '\0';
         if (parse_id(u, &p->user->uid) < 0 || (colon && parse_id(colon + 1, &p->user->gid) < 0))
-            return rt_err(err, 0, "--user: expected uid[:gid] with ids in 0-%d, got \"%s\"",
-                          ID_MAX, o->user);
+            return rt_err(err, 0, "--user: expected uid[:gid] with ids in 0-%d, got \"%s\"", ID_MAX,
+                          o->user);
         p->user->has_uid = true;
         p->user->has_gid = colon != NULL;
         if (!colon)
@@ -461,6 +463,15 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
     int sync_fds[2] = {-1, -1};
     cleanup_close int sigfd = -1;
     cleanup_close int console = -1, console_child = -1, master = -1;
+    cleanup_free char *msg = NULL;
+    enum sync_type type;
+    rt_error *eof = NULL;
+    int got;
+    pid_t pid;
+    /* A frozen cgroup would freeze the process before it can execve (and we
+     * wait for that): with --ignore-paused it joins once it runs, and is then
+     * paused with the rest of the container. */
+    bool join_late = !strcmp(st, "paused");
     sigset_t old;
     int r = -1;
     if ((sigfd = signals_block(&old, err)) < 0) {
@@ -472,7 +483,7 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
         goto out;
     if (p->terminal && open_console(o, &console, &console_child, err) < 0)
         goto out;
-    pid_t pid = spawn_in(&t, p, sync_fds, o->listen_fds + o->preserve_fds, console_child, filter);
+    pid = spawn_in(&t, p, sync_fds, o->listen_fds + o->preserve_fds, console_child, filter);
     if (console_child >= 0)
         close(console_child);
     console_child = -1;
@@ -482,12 +493,6 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
     }
     close(sync_fds[1]);
     sync_fds[1] = -1;
-    enum sync_type type;
-    cleanup_free char *msg = NULL;
-    /* A frozen cgroup would freeze the process before it can execve (and we
-     * wait for that): with --ignore-paused it joins once it runs, and is then
-     * paused with the rest of the container. */
-    bool join_late = !strcmp(st, "paused");
     if (sched_exec_affinity(p, pid, false, err) < 0 ||
         (!join_late && cgroup_enter(&target, pid, err) < 0) ||
         sched_exec_affinity(p, pid, true, err) < 0 || sched_apply_process(p, pid, err) < 0 ||
@@ -497,8 +502,6 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
         goto out;
     }
     /* EOF: execve closed the child's end, the process runs. */
-    rt_error *eof = NULL;
-    int got;
     /* SCMP_ACT_NOTIFY: the listener fd goes to listenerPath first. */
     while ((got = sync_recv(sync_fds[0], &type, &msg, &eof)) == 0 && type == SYNC_SECCOMP) {
         cleanup_free char *state = NULL;

@@ -214,7 +214,8 @@ static int validate_one(const oci_config *cfg, size_t i, rt_error **err)
     mount_opts o;
     if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
         return rt_err_wrap(err, "mounts[%zu].options", i);
-    cleanup_free char *data = o.data;
+    cleanup_free char *data = o.data; /* freed on return */
+    (void)data;
     bool bind = (o.flags & MS_BIND) != 0;
     if (!bind && !m->type)
         return rt_err(err, 0, "mounts[%zu].type: required for a mount that is not a bind mount", i);
@@ -569,7 +570,8 @@ int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns,
     mount_opts o;
     if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
         return -1;
-    cleanup_free char *data = o.data;
+    cleanup_free char *data = o.data; /* freed on return */
+    (void)data;
     /* CVE-2023-25809: "rbind,ro" of the host's sysfs (runc spec --rootless)
      * must not leave /sys/fs/cgroup and the hierarchies below it writable. */
     if ((o.flags & (MS_BIND | MS_REC | MS_RDONLY)) == (MS_BIND | MS_REC | MS_RDONLY) && m->source &&

@@ -85,7 +85,7 @@ static int nl_talk(nl_sock *s, nl_msg *m, nl_cb cb, void *arg)
                 continue;
             return -1;
         }
-        int len = (int)n;
+        unsigned int len = (unsigned int)n;
         for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
              h = NLMSG_NEXT(h, len)) {
             if (h->nlmsg_seq != m->h.nlmsg_seq)

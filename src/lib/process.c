@@ -76,9 +76,9 @@ static int check_ids(const oci_user *u, rt_error **err)
         return rt_err(err, 0, "process.user.gid: %" PRIu32 " is out of range 0-%d", u->gid, ID_MAX);
     for (size_t i = 0; i < u->additional_gids_len; i++)
         if (u->additional_gids[i] > ID_MAX)
-            return rt_err(err, 0, "process.user.additionalGids[%zu]: %" PRIu32
-                                  " is out of range 0-%d",
-                          i, u->additional_gids[i], ID_MAX);
+            return rt_err(err, 0,
+                          "process.user.additionalGids[%zu]: %" PRIu32 " is out of range 0-%d", i,
+                          u->additional_gids[i], ID_MAX);
     return 0;
 }
 
