@@ -13,9 +13,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "oci_config.h"
-
-/* Deepest nesting of arrays/objects accepted in a document (yajl_tree_free recurses). */
-#define OCI_MAX_DEPTH 512
+#include "oci_json.h"
 
 enum oci_kind {
     OCI_K_STRING,       /* char * */
@@ -106,10 +104,6 @@ struct oci_any_map {
 
 /* Set *err to a malloc'd formatted message (left NULL if memory is exhausted). */
 void oci_set_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Parse JSON text into a yajl tree: refuses NUL bytes, comments and nesting deeper than
- * OCI_MAX_DEPTH; errors read "invalid JSON: ..." on one line. */
-int oci_json_load(const char *data, size_t len, yajl_val *tree, char **err);
 
 /* Fill a freshly allocated, zeroed struct of `type` from the JSON object `v`. On error the
  * struct is freed and *out is NULL. */

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -472,7 +473,7 @@ int container_open(const char *root, const char *id, bool lock, opened *c, rt_er
     }
     if ((c->dirfd = state_dir_open(c->rootfd, id, lock, err)) < 0)
         return -1;
-    return state_read(c->dirfd, &c->st, err);
+    return state_read(c->dirfd, id, &c->st, err);
 }
 
 /* Release the init blocked on exec.fifo.  The caller holds the lock. */
@@ -679,16 +680,79 @@ static int poststart_hooks(const opened *c, const oci_config *cfg, rt_error **er
     return r;
 }
 
+/* The cgroups of the saved config for id, only where the path ends in the id
+ * (rt's default, and the ".../<id>" of the clients): a config.json as
+ * forgeable as the state must not name another service's cgroup. */
+static void destroy_config_cgroups(const opened *c, const char *id)
+{
+    oci_config *cfg = config_copy(c);
+    rt_state st = {0};
+    if (cfg && cgroup_resolve(cfg, id, &st, NULL) == 0) {
+        bool own = st.cgroups_len > 0;
+        for (size_t i = 0; i < st.cgroups_len; i++) {
+            const char *base = strrchr(st.cgroups[i], '/');
+            own = own && base && !strcmp(base + 1, id);
+        }
+        if (own) {
+            cgroup_signal_all(&st, SIGKILL, NULL);
+            cgroup_destroy(&st, NULL);
+        } else if (st.cgroups_len) {
+            log_warn("the saved config's cgroup %s is not named after %s: left alone",
+                     st.cgroups[0], id);
+        }
+    }
+    for (size_t i = 0; i < st.cgroups_len; i++)
+        free(st.cgroups[i]);
+    free(st.cgroups);
+    oci_config_free(cfg);
+}
+
+/* delete --force of a state directory without a readable state.json (a
+ * create killed half-way, a corrupt or forged file): once its lock is ours
+ * (no create is under way), stop and remove what the saved config names, and
+ * the directory. None at all is no error, as runc. */
+static int delete_leftover(const char *root, const char *id, rt_error **err)
+{
+    cleanup_opened opened c = {.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+                               .dirfd = -1};
+    if (c.rootfd >= 0)
+        c.dirfd = openat(c.rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (c.dirfd < 0) {
+        bool gone = errno == ENOENT;
+        return gone ? 0 : rt_err(err, errno, "open state directory %s", id);
+    }
+    while (flock(c.dirfd, LOCK_EX) < 0)
+        if (errno != EINTR)
+            return rt_err(err, errno, "lock state directory %s", id);
+    /* A create that failed meanwhile removed it (and another may have made
+     * a new one under the same name). */
+    struct stat held, now;
+    if (fstat(c.dirfd, &held) < 0 || fstatat(c.rootfd, id, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
+        held.st_ino != now.st_ino || held.st_dev != now.st_dev)
+        return 0;
+    rt_error *why = NULL;
+    if (state_read(c.dirfd, id, &c.st, &why) == 0)
+        return destroy(&c, err);
+    if (faccessat(c.dirfd, STATE_FILE, F_OK, 0) == 0)
+        log_warn("container %s: %s; removing what its saved config.json names", id, why->msg);
+    rt_error_free(why);
+    destroy_config_cgroups(&c, id);
+    if (state_dir_remove(c.rootfd, id) < 0)
+        return rt_err(err, errno, "remove state directory %s", id);
+    return 0;
+}
+
 int container_delete(const char *root, const char *id, bool force, rt_error **err)
 {
     cleanup_opened opened c;
     if (container_open(root, id, true, &c, err) < 0) {
-        if (!force || state_valid_id(id, NULL) < 0 || c.dirfd >= 0)
+        if (!force || state_valid_id(id, NULL) < 0)
             return -1;
-        /* As runc: --force on a container that is not there is no error. */
         rt_error_free(*err);
         *err = NULL;
-        return 0;
+        opened_close(&c);
+        c = (opened){.rootfd = -1, .dirfd = -1};
+        return delete_leftover(root, id, err);
     }
     const char *status = state_status(c.dirfd, c.st);
     if (!force && (!strcmp(status, "running") || !strcmp(status, "paused")))
@@ -736,7 +800,7 @@ int container_list(const char *root, oci_state ***out, size_t *n_out, rt_error *
         cleanup_close int dirfd = state_dir_open(rootfd, de->d_name, false, NULL);
         rt_state *st = NULL;
         struct stat sb;
-        if (dirfd < 0 || state_read(dirfd, &st, NULL) < 0 || fstat(dirfd, &sb) < 0) {
+        if (dirfd < 0 || state_read(dirfd, de->d_name, &st, NULL) < 0 || fstat(dirfd, &sb) < 0) {
             state_free(st);
             continue;
         }

@@ -10,7 +10,11 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroup.h"
+#include "oci_json.h"
 #include "util/util.h"
+
+/* A state.json rt writes is a few KiB (annotations included). */
+#define STATE_MAX_SIZE (1 << 20)
 
 int state_valid_id(const char *id, rt_error **err)
 {
@@ -167,19 +171,26 @@ static long long tree_int(yajl_val root, const char *key)
     return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
 }
 
-int state_read(int dirfd, rt_state **out, rt_error **err)
+/* state.json is untrusted input (docs/security.md): parsed with the limits of
+ * the config's parser, and the id is the one rt was called with, never the
+ * file's. */
+int state_read(int dirfd, const char *id, rt_state **out, rt_error **err)
 {
     cleanup_free char *data = NULL;
-    if (read_file_at(dirfd, STATE_FILE, &data, NULL, err) < 0)
+    size_t len;
+    if (read_file_at(dirfd, STATE_FILE, &data, &len, err) < 0)
         return -1;
-    char ebuf[256];
-    yajl_val root = yajl_tree_parse(data, ebuf, sizeof(ebuf));
-    if (!root || !YAJL_IS_OBJECT(root)) {
+    yajl_val root = NULL;
+    cleanup_free char *msg = NULL;
+    if (len > STATE_MAX_SIZE || oci_json_load(data, len, &root, &msg) < 0 ||
+        !YAJL_IS_OBJECT(root)) {
         yajl_tree_free(root);
-        return rt_err(err, 0, "state.json is corrupt");
+        return rt_err(err, 0, "state.json is corrupt%s%s", msg ? ": " : "", msg ? msg : "");
     }
     rt_state *st = calloc(1, sizeof(*st));
-    st->id = tree_str(root, "id");
+    if (!st)
+        abort();
+    st->id = xstrdup(id);
     st->pid = (pid_t)tree_int(root, "pid");
     st->start_time = (uint64_t)tree_int(root, "start_time");
     st->bundle = tree_str(root, "bundle");

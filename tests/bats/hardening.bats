@@ -76,3 +76,87 @@ load helpers
     done
     echo "runs: $runs"
 }
+
+# --- state.json is untrusted input ------------------------------------------------------------
+
+# forge_state ID FILTER: rewrite ID's state.json with jq FILTER.
+forge_state() {
+    local f="$ROOT/$1/state.json"
+    jq -c "$2" "$f" >"$f.forged" && mv "$f.forged" "$f"
+}
+
+# Before the fix, delete -f removed the directory the forged id named (recursively) and left
+# the real state directory behind; state printed the forged id.
+@test "a forged id in state.json: state, list and delete -f use the id they were called with" {
+    rt_only "rt's state.json"
+    local victim="$TEST_DIR/victim"
+    mkdir -p "$victim/sub"
+    echo keep >"$victim/sub/file"
+    set_args sleep 1000
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    forge_state "$ID" ".id = \"../../../../..$victim\""
+    rtc state "$ID"
+    assert_success
+    assert_equal "$(jq -r .id <<<"$stdout")" "$ID"
+    rtc list --format json
+    assert_equal "$(jq -r '.[0].id' <<<"$stdout")" "$ID"
+    rtc delete -f "$ID"
+    assert_success
+    assert_equal "$(cat "$victim/sub/file")" keep
+    [[ ! -e "$ROOT/$ID" ]] || fail "the state directory is left"
+}
+
+# Before the fix state, kill and delete -f died of a stack overflow in yajl_tree_free, and a
+# corrupt state.json left the container running with delete -f failing "state.json is corrupt".
+@test "a nested, huge or corrupt state.json: commands fail cleanly, delete -f still removes the container" {
+    rt_only "rt's state.json"
+    set_args sleep 1000
+    local bad
+    for bad in nested truncated garbage; do
+        local id
+        id="$(new_id "$bad")"
+        rtc run -d -b "$BUNDLE" "$id"
+        assert_success
+        local pid f="$ROOT/$id/state.json"
+        pid="$(state_field "$id" .pid)"
+        case $bad in
+        nested) head -c 1000000 /dev/zero | tr '\0' '[' >"$f" ;;
+        truncated) head -c 20 "$f" >"$f.t" && mv "$f.t" "$f" ;;
+        garbage) head -c 4096 /dev/urandom >"$f" ;;
+        esac
+        rtc state "$id"
+        assert_error "state.json is corrupt"
+        rtc kill "$id" KILL
+        assert_error "state.json is corrupt"
+        rtc delete "$id"
+        assert_error "state.json is corrupt"
+        # --force: the container is found through its cgroup, stopped and removed
+        rtc delete -f "$id"
+        assert_success
+        assert_contains "$stderr" "removing what its saved config.json names"
+        wait_pid_exit "$pid" 5 || fail "$bad: the container's init $pid still runs"
+        assert_no_leak "$id"
+    done
+}
+
+# A create killed half-way leaves a state directory without state.json. Before the fix, delete -f
+# said it was gone (exit 0) and left it, and create of the id said "already exists".
+@test "delete -f removes a state directory that a killed create left, and the id can be used again" {
+    local leftover
+    for leftover in empty config-only tmp-file; do
+        mkdir -p "$ROOT/$ID"
+        case $leftover in
+        config-only) cp "$BUNDLE/config.json" "$ROOT/$ID/config.json" ;;
+        tmp-file) echo '{"id":' >"$ROOT/$ID/state.json.tmp.123" ;;
+        esac
+        rtc delete "$ID"
+        assert_failure
+        rtc delete -f "$ID"
+        assert_success
+        [[ ! -e "$ROOT/$ID" ]] || fail "$leftover: $ROOT/$ID is left"
+        set_args true
+        rtc run -b "$BUNDLE" "$ID"
+        assert_success
+    done
+}
