@@ -22,30 +22,40 @@ static const struct {
     {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
 };
 
-/* A number, or a name with or without SIG, in any case (as runc). */
+/* s is 1 to 3 decimal digits and nothing else (no sign, space or overflow):
+ * its value, else -1. */
+static int small_number(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+    return n >= 1 && n <= 3 && !s[n] ? atoi(s) : -1;
+}
+
+/* A number, or a name with or without SIG, in any case (as runc); RTMIN+N and
+ * RTMAX-N for the realtime signals. */
 static int parse_signal(const char *s)
 {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s && !*end)
-        return v > 0 && v < NSIG ? (int)v : -1;
+    int v = small_number(s);
+    if (v >= 0)
+        return v > 0 && v < NSIG ? v : -1;
     char up[32];
     size_t i = 0;
     for (; s[i] && i < sizeof(up) - 1; i++)
         up[i] = (char)toupper((unsigned char)s[i]);
+    if (s[i])
+        return -1;
     up[i] = '\0';
     const char *name = strncmp(up, "SIG", 3) ? up : up + 3;
     for (size_t k = 0; k < sizeof(signal_names) / sizeof(*signal_names); k++)
         if (!strcmp(signal_names[k].name, name))
             return signal_names[k].sig;
-    if (!strncmp(name, "RTMIN", 5) || !strncmp(name, "RTMAX", 5)) {
-        long off = name[5] ? strtol(name + 5, &end, 10) : 0;
-        if (*end)
-            return -1;
-        int sig = name[3] == 'I' ? SIGRTMIN + (int)off : SIGRTMAX + (int)off;
-        return sig >= SIGRTMIN && sig <= SIGRTMAX ? sig : -1;
-    }
-    return -1;
+    int sig = -1;
+    if (!strcmp(name, "RTMIN") || !strcmp(name, "RTMAX"))
+        sig = name[3] == 'I' ? SIGRTMIN : SIGRTMAX;
+    else if (!strncmp(name, "RTMIN+", 6) && (v = small_number(name + 6)) >= 0)
+        sig = SIGRTMIN + v;
+    else if (!strncmp(name, "RTMAX-", 6) && (v = small_number(name + 6)) >= 0)
+        sig = SIGRTMAX - v;
+    return sig >= SIGRTMIN && sig <= SIGRTMAX ? sig : -1;
 }
 
 int cmd_kill(const global_opts *g, int argc, char **argv, rt_error **err)

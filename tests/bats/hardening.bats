@@ -160,3 +160,31 @@ forge_state() {
         assert_success
     done
 }
+
+# --- small things -----------------------------------------------------------------------------
+
+# Before the fix RTMIN2147483647 was a signed overflow, RTMIN4294967297 was delivered as RTMIN+1,
+# and " 9" and "+9" killed the container.
+@test "kill: only whole signal names and plain numbers in range; RTMIN+N and RTMAX-N delivered" {
+    rt_only "runc 1.1.5 knows no realtime names"
+    # SIGRTMIN is 34 for glibc (the C library keeps two for itself)
+    set_args sh -c 'trap "echo got-36" 36; trap "echo got-63" 63; echo ready; while :; do sleep 0.1; done'
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    local out="$RTC_OUT"
+    wait_file_contains "$out" ready
+    local s
+    for s in RTMIN2147483647 RTMIN4294967297 RTMIN+4294967297 "RTMIN+-1" RTMAX+1 " 9" "+9" "9 " 9x \
+        0 65 1000 SIGKILLX ""; do
+        rtc kill "$ID" "$s"
+        assert_failure 1
+        assert_equal "$stderr" "rt: unknown signal \"$s\""
+        assert_equal "$(container_status "$ID")" running
+    done
+    rtc kill "$ID" rtmin+2
+    assert_success
+    wait_file_contains "$out" got-36
+    rtc kill "$ID" SIGRTMAX-1
+    assert_success
+    wait_file_contains "$out" got-63
+}
