@@ -471,8 +471,8 @@ int oci_parse_typed(const struct oci_type *type, yajl_val v, void **out, char **
 
 /* ---- JSON text ---- */
 
-/* Refuse comments (not JSON) and nesting deeper than OCI_MAX_DEPTH before yajl sees the text:
- * yajl_tree_free recurses once per level. */
+/* Refuse comments (not JSON), \u0000 in strings and nesting deeper than OCI_MAX_DEPTH before
+ * yajl sees the text: yajl_tree_free recurses once per level. */
 static int check_nesting(const char *s, size_t len, char **err)
 {
     size_t depth = 0;
@@ -481,6 +481,11 @@ static int check_nesting(const char *s, size_t len, char **err)
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
         if (in_string) {
+            if (c == '\\' && i + 5 < len && !strncmp(s + i + 1, "u0000", 5)) {
+                /* yajl would hand back a string cut there */
+                oci_set_error(err, "invalid JSON: NUL character (\\u0000) in a string");
+                return -1;
+            }
             if (c == '\\')
                 i++;
             else if (c == '"')

@@ -188,3 +188,16 @@ forge_state() {
     assert_success
     wait_file_contains "$out" got-63
 }
+
+# yajl hands back a string cut at \u0000: before the fix "sh\u0000xx" ran sh.
+@test "a \\u0000 in a string of config.json is refused, not cut there" {
+    cfg '.process.args = ["sh\u0000xx", "-c", "echo ran"]'
+    rtc run -b "$BUNDLE" "$ID"
+    if is_rt; then
+        assert_error '^rt: config.json: invalid JSON: NUL character \(\\u0000\) in a string$'
+    else
+        assert_failure
+    fi
+    [[ "$stdout" != *ran* ]] || fail "the process ran"
+    assert_no_leak "$ID"
+}
