@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -20,8 +21,11 @@ int state_valid_id(const char *id, rt_error **err)
 {
     if (!id || !*id)
         return rt_err(err, 0, "container id cannot be empty");
-    if (!strcmp(id, ".") || !strcmp(id, "..") || strlen(id) > 1024)
+    if (!strcmp(id, ".") || !strcmp(id, ".."))
         return rt_err(err, 0, "invalid container id format: %s", id);
+    /* It names the state directory: at most NAME_MAX. */
+    if (strlen(id) > NAME_MAX)
+        return rt_err(err, 0, "invalid container id format: longer than %d characters", NAME_MAX);
     for (const char *p = id; *p; p++) {
         char c = *p;
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
