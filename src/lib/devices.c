@@ -97,7 +97,10 @@ static int make_node(int rootfd, const char *path, mode_t mode, dev_t dev, uid_t
             return -1;
         return bind_host_node(path, target, err);
     }
-    unlinkat(dfd, name, 0);
+    /* EBUSY: a mount of the config is there (a bind onto /dev/null): it stays,
+     * as in runc. */
+    if (unlinkat(dfd, name, 0) < 0 && errno == EBUSY)
+        return 0;
     if (mknodat(dfd, name, mode, dev) < 0)
         return rt_err(err, errno, "mknod %s", path);
     if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
