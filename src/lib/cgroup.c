@@ -534,6 +534,19 @@ int cgroup_destroy(const rt_state *st, rt_error **err)
     return 0;
 }
 
+uint64_t cgroup_oom_kills(const rt_state *st)
+{
+    cleanup_ctx cg_ctx c;
+    if (ctx_open(st, &c, NULL) < 0)
+        return 0;
+    const char *dir = cg_dir(&c, c.host.unified ? NULL : "memory");
+    cleanup_free char *data = NULL;
+    uint64_t n = 0;
+    if (dir && cg_read(dir, c.host.unified ? "memory.events" : "memory.oom_control", &data) == 0)
+        cg_kv_get(data, "oom_kill", &n);
+    return n;
+}
+
 /* --- stats and OOM --------------------------------------------------------------------------- */
 
 int cgroup_stats_json(const rt_state *st, char **json, rt_error **err)

@@ -50,6 +50,9 @@ bool cgroup_is_frozen(const rt_state *st);
 /* The pids of the container's cgroup and its descendants. */
 int cgroup_get_pids(const rt_state *st, pid_t **pids, size_t *n, rt_error **err);
 /* runc's stats object (the "data" of `events --stats`) as compact JSON. */
+/* How many of the container's processes the OOM killer has killed (0 when
+ * the host does not say). */
+uint64_t cgroup_oom_kills(const rt_state *st);
 int cgroup_stats_json(const rt_state *st, char **json, rt_error **err);
 
 /* OOM notifications: v1 an eventfd on memory.oom_control, v2 inotify on

@@ -279,6 +279,21 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
     }
 }
 
+/* An init that died during create because its memory limit is below what it
+ * needs says so, instead of "exited unexpectedly" (runc names the limit). */
+static void explain_init_death(const building *b, const oci_config *cfg, rt_error **err)
+{
+    const oci_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
+    if (!b->st || !r || !r->memory || !r->memory->has_limit || !cgroup_oom_kills(b->st))
+        return;
+    rt_error_free(*err);
+    *err = NULL;
+    rt_err(err, 0,
+           "linux.resources.memory.limit: the container's init was killed by the OOM killer "
+           "during create: %lld bytes is too low",
+           (long long)r->memory->limit);
+}
+
 /* Where the init sends the pty master: the --console-socket, or (foreground
  * run) a socketpair whose other end we keep to proxy our own terminal. */
 static int open_console(const create_opts *o, building *b, int *console_fd, rt_error **err)
@@ -400,8 +415,11 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     }
     close(sync_fds[1]);
     sync_fds[1] = -1;
-    if (drive_init(b, &lb, &ns, filter, sync_fds[0], err) < 0 ||
-        sched_apply_process(lb.cfg->process, b->pid, err) < 0 ||
+    if (drive_init(b, &lb, &ns, filter, sync_fds[0], err) < 0) {
+        explain_init_death(b, lb.cfg, err);
+        goto out;
+    }
+    if (sched_apply_process(lb.cfg->process, b->pid, err) < 0 ||
         state_write(b->dirfd, b->st, err) < 0)
         goto out;
     r = 0;

@@ -236,3 +236,19 @@ forge_state() {
     is_rt || skip "runc ran it; its stdout went into the bound file"
     assert_equal "$stdout" from-the-bind
 }
+
+# Before the fix: "sync: receive: Connection reset by peer", or "container init exited
+# unexpectedly": the init is OOM-killed as it joins its cgroup.
+@test "a memory limit too low for the init is named in the error, and nothing is left" {
+    [[ -d /sys/fs/cgroup/memory ]] || { cgroup_v2 && v2_path_delegates "$(own_cgroup_v2)" memory; } ||
+        skip "no memory controller for a container's cgroup below this one"
+    cfg '.linux.resources = {"memory":{"limit":1}}'
+    set_args true
+    rtc run -b "$BUNDLE" "$ID"
+    if is_rt; then
+        assert_error "^rt: linux.resources.memory.limit: the container's init was killed by the OOM killer during create: 1 bytes is too low$"
+    else
+        assert_failure
+    fi
+    assert_no_leak "$ID"
+}
