@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -346,7 +347,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         return -1;
     int r = -1;
     int sync_fds[2] = {-1, -1};
-    cleanup_close int fifo_dirfd = -1;
+    cleanup_close int exec_fifo = -1;
     mount_trees trees = {0};
     cleanup_close int console_fd = -1;
     cleanup_close int cgroup_fd = -1;
@@ -375,9 +376,11 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     if (make_cgroups(b, lb.cfg, o->rootless, err) < 0 || bind_rootfs(b, &ns, err) < 0 ||
         sync_pair(sync_fds, err) < 0)
         goto out;
-    fifo_dirfd = openat(b->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (fifo_dirfd < 0) {
-        rt_err(err, errno, "open state directory");
+    /* Read-write: opening it does not wait for a writer, and the init's read
+     * then waits for `start`. */
+    exec_fifo = openat(b->dirfd, EXEC_FIFO, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (exec_fifo < 0) {
+        rt_err(err, errno, "open exec.fifo");
         goto out;
     }
     if (lb.cfg->process && lb.cfg->process->terminal && open_console(o, b, &console_fd, err) < 0)
@@ -397,8 +400,9 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         .rootfs = lb.rootfs,
         .bundle = lb.bundle,
         .sync_fd = sync_fds[1],
-        .state_dirfd = fifo_dirfd,
+        .exec_fifo = exec_fifo,
         .lock_fd = b->dirfd,
+        .root_fd = b->rootfd,
         .console_fd = console_fd,
         .cgroup_fd = cgroup_fd,
         .preserve_fds = o->listen_fds + o->preserve_fds,
@@ -413,6 +417,10 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         rt_err(err, errno, "clone");
         goto out;
     }
+    /* The init's copy must be the fifo's only reader: `start` (in this same
+     * process for `run`) waits for it to go. */
+    close(exec_fifo);
+    exec_fifo = -1;
     close(sync_fds[1]);
     sync_fds[1] = -1;
     if (drive_init(b, &lb, &ns, filter, sync_fds[0], err) < 0) {
@@ -504,30 +512,25 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
     cleanup_close int notify = -1;
     if (notify_listen(dirfd, &notify, err) < 0)
         return -1;
-    cleanup_close int fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    /* Non-blocking: with no reader (the init is gone) it fails at once. */
+    cleanup_close int fifo =
+        openat(dirfd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fifo < 0 && errno == ENXIO)
+        return rt_err(err, 0, "container init exited before it could start");
     if (fifo < 0)
         return rt_err(err, errno, "open exec.fifo");
-    struct pollfd p[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
-    for (;;) {
-        if (poll(p, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
+    if (write(fifo, "0", 1) != 1)
+        return rt_err(err, errno, "write exec.fifo");
+    /* The init holds the fifo until execve (close-on-exec): its end (POLLERR,
+     * no reader left) means the process runs, or the init died in its
+     * startContainer hooks. */
+    struct pollfd p[2] = {{.fd = fifo, .events = 0}, {.fd = pidfd, .events = POLLIN}};
+    while (!(p[0].revents & (POLLERR | POLLHUP)) && !p[1].revents)
+        if (poll(p, 2, -1) < 0 && errno != EINTR)
             return rt_err(err, errno, "poll exec.fifo");
-        }
-        if (p[0].revents) {
-            char c;
-            if (read(fifo, &c, 1) == 1)
-                break;
-            return rt_err(err, 0, "container init exited before it could start");
-        }
-        if (p[1].revents)
-            return rt_err(err, 0, "container init exited before it could start");
-    }
-    /* The init holds the fifo until execve (close-on-exec): its end means the
-     * process runs (or the init died in startContainer hooks). */
-    struct pollfd end = {.fd = fifo, .events = POLLIN};
-    while (poll(&end, 1, -1) < 0 && errno == EINTR)
-        ;
+    int unread = 0;
+    if (ioctl(fifo, FIONREAD, &unread) == 0 && unread > 0)
+        return rt_err(err, 0, "container init exited before it could start");
     if (unlinkat(dirfd, EXEC_FIFO, 0) < 0)
         return rt_err(err, errno, "remove exec.fifo");
     if (notify >= 0)

@@ -193,24 +193,27 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
     return 0;
 }
 
-/* Block until `start` opens exec.fifo for reading, then tell it we go.  The
- * fifo stays open (close-on-exec): `start` sees its end when execve happened,
- * and only then runs the poststart hooks. */
-static int wait_for_start(int state_dirfd, int *fifo, rt_error **err)
+/* Block until `start` writes into exec.fifo.  We hold the fifo (close-on-
+ * exec), never the state directory: `start` sees the fifo lose its reader
+ * when execve happened, and only then runs the poststart hooks. */
+static int wait_for_start(int fifo, rt_error **err)
 {
-    *fifo = openat(state_dirfd, EXEC_FIFO, O_WRONLY | O_CLOEXEC);
-    if (*fifo < 0)
-        return rt_err(err, errno, "open exec.fifo");
-    if (write_all(*fifo, "0", 1) < 0)
-        return rt_err(err, errno, "write exec.fifo");
+    char c;
+    ssize_t n;
+    while ((n = read(fifo, &c, 1)) < 0 && errno == EINTR)
+        ;
+    if (n != 1)
+        return rt_err(err, n < 0 ? errno : 0, "read exec.fifo");
     return 0;
 }
 
 void init_main(const init_args *a)
 {
     cleanup_error rt_error *err = NULL;
-    /* flock belongs to the open file: our copy would hold the lock. */
+    /* flock belongs to the open file: our copy would hold the lock.  And no
+     * process of the container may reach the state root through us. */
     close(a->lock_fd);
+    close(a->root_fd);
     sigset_t all;
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
@@ -238,8 +241,7 @@ void init_main(const init_args *a)
     while (!a->cfg->process)
         pause();
     const oci_hooks *h = a->cfg->hooks;
-    int fifo = -1;
-    if (wait_for_start(a->state_dirfd, &fifo, &err) < 0 ||
+    if (wait_for_start(a->exec_fifo, &err) < 0 ||
         (h && hooks_run(h->start_container, h->start_container_len, "startContainer",
                         res.created_json, &err) < 0)) {
         fprintf(stderr, "rt: %s\n", err->msg);

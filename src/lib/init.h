@@ -20,10 +20,11 @@ typedef struct init_args {
     const char *rootfs;
     const char *bundle; /* relative mount sources are taken from here */
     int sync_fd;
-    int state_dirfd; /* O_PATH: exec.fifo is opened through it after pivot_root */
-    int lock_fd;     /* the parent's locked state dir fd: closed at once */
-    int console_fd;  /* process.terminal: where the pty master is sent, else -1 */
-    int cgroup_fd;   /* cgroup v2: the container's cgroup, for clone3 CLONE_INTO_CGROUP */
+    int exec_fifo;  /* exec.fifo, read-write: `start` writes into it */
+    int lock_fd;    /* the parent's locked state dir fd: closed at once */
+    int root_fd;    /* the parent's state root: closed at once */
+    int console_fd; /* process.terminal: where the pty master is sent, else -1 */
+    int cgroup_fd;  /* cgroup v2: the container's cgroup, for clone3 CLONE_INTO_CGROUP */
     int preserve_fds;
     const mount_trees *mount_trees; /* idmapped mounts made by the parent */
     const rt_seccomp *seccomp;      /* compiled by the parent; NULL: none */

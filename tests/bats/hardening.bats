@@ -252,3 +252,26 @@ forge_state() {
     fi
     assert_no_leak "$ID"
 }
+
+# The created init waits for `start`. Before the fix it held an fd to the state root and one to
+# its own state directory until then: a process exec'd into the created container with
+# CAP_SYS_PTRACE listed every container's state through /proc/1/fd and could write its own
+# state.json. Now it holds the fifo alone.
+@test "the created init holds no fd of the state root or its state directory" {
+    set_args sleep 100
+    rtc create -b "$BUNDLE" "$ID"
+    assert_success
+    local caps='["CAP_SYS_PTRACE","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH"]'
+    jq --argjson c "$caps" '.process | .args = ["sh","-c","for f in /proc/1/fd/*; do echo \"$f $(readlink $f)\"; [ -d $f/ ] && ls $f/ && echo DIR-OPENED; done; true"]
+        | .capabilities = {bounding:$c,effective:$c,permitted:$c}' "$BUNDLE/config.json" >"$TEST_DIR/p.json"
+    rtc exec --process "$TEST_DIR/p.json" "$ID"
+    assert_success
+    # the fds are readable with CAP_SYS_PTRACE: the check below is not vacuous
+    assert_contains "$stdout" "/proc/1/fd/0 "
+    [[ "$stdout" != *DIR-OPENED* ]] && ! grep -qxE ".* $ROOT(/$ID)?/?" <<<"$stdout" ||
+        fail "the created init reaches the state: $stdout"
+    assert_contains "$stdout" exec.fifo
+    rtc start "$ID"
+    assert_success
+    assert_equal "$(container_status "$ID")" running
+}
