@@ -10,7 +10,8 @@
 #   sudo bash scripts/test.sh [BATS_FILE_OR_DIR...]     (default: tests/bats)
 #
 # Environment: BUILD_DIR (default build), ASAN_BUILD_DIR (default build-asan),
-# SKIP_ASAN=1 to leave out the sanitizer build, CI (set: -Dwerror=true).
+# SKIP_ASAN=1 to leave out the sanitizer build, SKIP_FUZZ=1 the clang build and the fuzzers,
+# FUZZ_SECONDS (each fuzzer's run, default 20), CI (set: -Dwerror=true).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -128,6 +129,18 @@ if [[ -z "${SKIP_ASAN:-}" ]]; then
     else
         failed=$((failed + 1))
         summary+=("unit-asan: build FAILED")
+    fi
+fi
+
+# --- clang: the whole tree with -Werror, its unit tests, and the fuzzers for a short while --
+if [[ -z "${SKIP_FUZZ:-}" ]]; then
+    say "clang build (build-fuzz), its unit tests, and the fuzzers (scripts/fuzz.sh)"
+    FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash scripts/fuzz.sh | tee "$LOG_DIR/fuzz.tap"
+    count_tap "$LOG_DIR/fuzz.tap" fuzz
+    if [[ -f build-fuzz/build.ninja ]]; then
+        ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}" \
+            meson test -C build-fuzz --suite unit --print-errorlogs
+        count_meson build-fuzz unit-clang
     fi
 fi
 

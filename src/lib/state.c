@@ -184,6 +184,11 @@ int state_read(int dirfd, const char *id, rt_state **out, rt_error **err)
     size_t len;
     if (read_file_at(dirfd, STATE_FILE, &data, &len, err) < 0)
         return -1;
+    return state_parse(data, len, id, out, err);
+}
+
+int state_parse(const char *data, size_t len, const char *id, rt_state **out, rt_error **err)
+{
     yajl_val root = NULL;
     cleanup_free char *msg = NULL;
     if (len > STATE_MAX_SIZE || oci_json_load(data, len, &root, &msg) < 0 ||

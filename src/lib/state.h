@@ -42,6 +42,8 @@ int state_dir_remove(int rootfd, const char *id);
 int state_write(int dirfd, const rt_state *st, rt_error **err);
 /* Read <dir>/state.json of the container id (which st->id then is). */
 int state_read(int dirfd, const char *id, rt_state **out, rt_error **err);
+/* The same from the text of a state.json. */
+int state_parse(const char *data, size_t len, const char *id, rt_state **out, rt_error **err);
 void state_free(rt_state *st);
 
 /* created, running, paused or stopped, from the live kernel objects. */
