@@ -275,3 +275,14 @@ forge_state() {
     assert_success
     assert_equal "$(container_status "$ID")" running
 }
+
+# --- the fault soak (scripts/soak.sh; the long one: SOAK_CYCLES=10000) ------------------------
+
+@test "fault soak: commands SIGKILLed at random and racing delete -f leave nothing after delete -f" {
+    local out st=0
+    out="$(RT="$RT" BUSYBOX="$BUSYBOX" SOAK_CYCLES="${SOAK_CYCLES:-100}" \
+        bash "$BATS_TEST_DIRNAME/../../scripts/soak.sh" 2>/dev/null)" || st=$?
+    echo "$out"
+    ((st == 0)) || fail "$out"
+    assert_contains "$out" "nothing left"
+}
