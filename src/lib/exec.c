@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -488,7 +489,12 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
         close(console_child);
     console_child = -1;
     if (pid < 0) {
-        rt_err(err, errno, "join the container's namespaces");
+        /* A pid namespace whose init is gone refuses new members (ENOMEM). */
+        struct pollfd dead = {.fd = pidfd, .events = POLLIN};
+        if (poll(&dead, 1, 0) == 1)
+            rt_err(err, 0, "cannot exec in a stopped container");
+        else
+            rt_err(err, errno, "join the container's namespaces");
         goto out;
     }
     close(sync_fds[1]);

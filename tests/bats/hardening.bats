@@ -71,6 +71,8 @@ load helpers
         # 137: the exec'd process was SIGKILLed by delete -f, and exec says so
         ((st < 128 || st == 137)) || fail "run $runs: exec ended with signal $((st - 128)): $(cat "$TEST_DIR/exec.err")"
         ((st == 0 || st == 137)) || [[ -s "$TEST_DIR/exec.err" ]] || fail "run $runs: status $st, no error"
+        # a dying container is a stopped one, not a lack of memory
+        ! grep -q "Cannot allocate memory" "$TEST_DIR/exec.err" || fail "run $runs: $(cat "$TEST_DIR/exec.err")"
         assert_no_leak "$id"
         runs=$((runs + 1))
     done
