@@ -338,8 +338,8 @@ int cgroup_check_resources(const oci_config *cfg, rt_error **err)
 }
 
 /* mkdir -p; a v1 cpuset directory gets its parent's cpus and mems, since an
- * empty cpuset cannot take tasks. */
-static int mkdir_cgroup(const char *dir, rt_error **err)
+ * empty cpuset cannot take tasks.  *made: the first directory it made. */
+static int mkdir_cgroup(const char *dir, char **made, rt_error **err)
 {
     cleanup_free char *p = xstrdup(dir);
     for (char *s = p + 1;; s++) {
@@ -348,6 +348,8 @@ static int mkdir_cgroup(const char *dir, rt_error **err)
         char c = *s;
         *s = '\0';
         if (mkdir(p, 0755) == 0) {
+            if (!*made)
+                *made = xstrdup(p);
             if (cg_exists(p, "cpuset.cpus") && !cg_exists(p, "cgroup.controllers")) {
                 char *slash = strrchr(p, '/');
                 *slash = '\0';
@@ -377,10 +379,12 @@ bool cgroup_has_limits(const oci_config *cfg)
                  r->network || r->rdma.len || r->unified.len);
 }
 
-int cgroup_create(const oci_config *cfg, const rt_state *st, rt_error **err)
+int cgroup_create(const oci_config *cfg, rt_state *st, rt_error **err)
 {
+    if (!st->cgroups_made && !(st->cgroups_made = calloc(st->cgroups_len + 1, sizeof(char *))))
+        return rt_err(err, ENOMEM, "cgroups");
     for (size_t i = 0; i < st->cgroups_len; i++)
-        if (mkdir_cgroup(st->cgroups[i], err) < 0)
+        if (mkdir_cgroup(st->cgroups[i], &st->cgroups_made[i], err) < 0)
             return -1;
     cleanup_ctx cg_ctx c;
     if (ctx_open(st, &c, err) < 0)
@@ -509,6 +513,20 @@ static int rmdir_tree(const char *dir, int depth)
     return 0;
 }
 
+/* rmdir the (empty) parents of dir that create made, up to made. */
+static void rmdir_made_parents(const char *dir, const char *made)
+{
+    size_t ml = made ? strlen(made) : 0;
+    if (!ml || strncmp(dir, made, ml) || dir[ml] != '/')
+        return;
+    cleanup_free char *p = xstrdup(dir);
+    for (char *s = strrchr(p, '/'); s && (size_t)(s - p) >= ml; s = strrchr(p, '/')) {
+        *s = '\0';
+        if (rmdir(p) < 0)
+            return;
+    }
+}
+
 int cgroup_destroy(const rt_state *st, rt_error **err)
 {
     cgroup_freeze(st, false, NULL);
@@ -524,8 +542,11 @@ int cgroup_destroy(const rt_state *st, rt_error **err)
         for (size_t i = 0; i < st->cgroups_len; i++)
             if (rmdir_tree(st->cgroups[i], 0) < 0)
                 busy = true;
-        if (!busy)
+        if (!busy) {
+            for (size_t i = 0; st->cgroups_made && i < st->cgroups_len; i++)
+                rmdir_made_parents(st->cgroups[i], st->cgroups_made[i]);
             return 0;
+        }
         cg_sleep_ms(attempt < 20 ? 1 : 10);
     }
     for (size_t i = 0; i < st->cgroups_len; i++)

@@ -24,7 +24,7 @@ int cgroup_resolve(const oci_config *cfg, const char *id, rt_state *st, rt_error
 int cgroup_check_resources(const oci_config *cfg, rt_error **err);
 /* mkdir every directory and apply the resource limits (cpuset included, so
  * before the first task joins). */
-int cgroup_create(const oci_config *cfg, const rt_state *st, rt_error **err);
+int cgroup_create(const oci_config *cfg, rt_state *st, rt_error **err);
 /* Whether linux.resources asks for any limit (device rules do not count). */
 bool cgroup_has_limits(const oci_config *cfg);
 int cgroup_enter(const rt_state *st, pid_t pid, rt_error **err);

@@ -213,8 +213,12 @@ static int make_cgroups(building *b, const oci_config *cfg, bool rootless, rt_er
     *err = NULL;
     cgroup_destroy(b->st, NULL);
     b->cgroup_made = false;
-    for (size_t i = 0; i < b->st->cgroups_len; i++)
+    for (size_t i = 0; i < b->st->cgroups_len; i++) {
         free(b->st->cgroups[i]);
+        free(b->st->cgroups_made ? b->st->cgroups_made[i] : NULL);
+    }
+    free(b->st->cgroups_made);
+    b->st->cgroups_made = NULL;
     b->st->cgroups_len = 0;
     return state_write(b->dirfd, b->st, err);
 }

@@ -148,6 +148,11 @@ int state_write(int dirfd, const rt_state *st, rt_error **err)
     for (size_t i = 0; i < st->cgroups_len; i++)
         gen_str(g, st->cgroups[i]);
     yajl_gen_array_close(g);
+    gen_str(g, "cgroups_made");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; st->cgroups_made && i < st->cgroups_len; i++)
+        gen_str(g, st->cgroups_made[i]);
+    yajl_gen_array_close(g);
     if (st->rootfs_mount) {
         gen_str(g, "rootfs_mount");
         yajl_gen_integer(g, (long long)st->rootfs_mount);
@@ -173,6 +178,25 @@ static long long tree_int(yajl_val root, const char *key)
     const char *path[] = {key, NULL};
     yajl_val v = yajl_tree_get(root, path, yajl_t_number);
     return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+}
+
+/* cgroups_made, kept only where each entry is its cgroup or an ancestor of
+ * it (delete removes the empty directories between them). */
+static void read_cgroups_made(yajl_val root, rt_state *st)
+{
+    const char *path[] = {"cgroups_made", NULL};
+    yajl_val a = yajl_tree_get(root, path, yajl_t_array);
+    if (!a || YAJL_GET_ARRAY(a)->len != st->cgroups_len || !st->cgroups_len)
+        return;
+    st->cgroups_made = calloc(st->cgroups_len + 1, sizeof(char *));
+    for (size_t i = 0; st->cgroups_made && i < st->cgroups_len; i++) {
+        yajl_val v = YAJL_GET_ARRAY(a)->values[i];
+        const char *m = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "";
+        size_t ml = strlen(m);
+        const char *dir = st->cgroups[i];
+        if (ml > 1 && !strstr(m, "/..") && !strncmp(dir, m, ml) && (!dir[ml] || dir[ml] == '/'))
+            st->cgroups_made[i] = xstrdup(m);
+    }
 }
 
 /* state.json is untrusted input (docs/security.md): parsed with the limits of
@@ -231,6 +255,7 @@ int state_parse(const char *data, size_t len, const char *id, rt_state **out, rt
                 st->cgroups[st->cgroups_len++] = xstrdup(YAJL_GET_STRING(v));
         }
     }
+    read_cgroups_made(root, st);
     yajl_tree_free(root);
     *out = st;
     return 0;
@@ -251,9 +276,13 @@ void state_free(rt_state *st)
     }
     free(st->annotation_keys);
     free(st->annotation_values);
-    for (size_t i = 0; i < st->cgroups_len; i++)
+    for (size_t i = 0; i < st->cgroups_len; i++) {
         free(st->cgroups[i]);
+        if (st->cgroups_made)
+            free(st->cgroups_made[i]);
+    }
     free(st->cgroups);
+    free(st->cgroups_made);
     free(st);
 }
 

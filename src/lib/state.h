@@ -23,6 +23,9 @@ typedef struct rt_state {
     size_t annotations_len;
     char **cgroups; /* one directory per cgroup hierarchy */
     size_t cgroups_len;
+    /* For each of cgroups (or NULL): the topmost directory create made, that
+     * directory or an ancestor of it; delete removes up to there. */
+    char **cgroups_made;
     uint64_t rootfs_mount; /* no mount namespace: mount id of rt's bind of the rootfs */
 } rt_state;
 

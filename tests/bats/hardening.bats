@@ -288,3 +288,35 @@ forge_state() {
     ((st == 0)) || fail "$out"
     assert_contains "$out" "nothing left"
 }
+
+# Before the fix "cgroupsPath":"/a/b/c" left /a and /a/b behind after delete (runc too).
+@test "delete removes the parents of a nested cgroupsPath that create made, not those that were there" {
+    rt_only "runc 1.1.5 leaves the parents it made"
+    set_args true
+    cfg ".linux.cgroupsPath = \"/$ID_PREFIX-a/b/$ID\""
+    rtc run -b "$BUNDLE" "$ID"
+    assert_success
+    [[ -z "$(cgroups_of "$ID_PREFIX-a")" ]] || fail "left: $(cgroups_of "$ID_PREFIX-a")"
+    # a parent that was there before stays, in every hierarchy
+    local mnt id2
+    for mnt in $(findmnt -rn -t cgroup,cgroup2 -o TARGET); do
+        mkdir "$mnt/$ID_PREFIX-pre"
+        # a v1 cpuset takes no task until it has cpus and mems
+        if [[ -f "$mnt/cpuset.cpus" && ! -f "$mnt/cgroup.controllers" ]]; then
+            cat "$mnt/cpuset.cpus" >"$mnt/$ID_PREFIX-pre/cpuset.cpus"
+            cat "$mnt/cpuset.mems" >"$mnt/$ID_PREFIX-pre/cpuset.mems"
+        fi
+    done
+    id2="$(new_id)"
+    cfg ".linux.cgroupsPath = \"/$ID_PREFIX-pre/c/$id2\""
+    rtc run -b "$BUNDLE" "$id2"
+    local st=$status
+    local pre n_pre n_c
+    pre="$(cgroups_of "$ID_PREFIX-pre")"
+    n_pre=$(wc -w <<<"$pre")
+    n_c=$(find $pre -mindepth 1 -type d | wc -l)
+    for mnt in $pre; do rmdir "$mnt/c" 2>/dev/null || true; rmdir "$mnt"; done
+    ((st == 0)) || fail "run: $stderr"
+    assert_equal "$n_pre" "$(findmnt -rn -t cgroup,cgroup2 -o TARGET | wc -l)"
+    assert_equal "$n_c" 0
+}
