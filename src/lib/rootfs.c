@@ -178,10 +178,63 @@ uint64_t rootfs_mount_id(const char *rootfs)
     return stx.stx_mnt_id;
 }
 
+/* A mountinfo field with its \ooo escapes undone, in place. */
+static void unescape_octal(char *s)
+{
+    char *o = s;
+    for (; *s; s++, o++) {
+        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+            s[3] >= '0' && s[3] <= '7') {
+            *o = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+            s += 3;
+        } else {
+            *o = *s;
+        }
+    }
+    *o = '\0';
+}
+
+/* Whether mount mount_id is on path and of the same filesystem as the mount
+ * below it: what rt's bind of the rootfs onto itself is, and what a host
+ * mount (another filesystem) a forged state.json could name is not. */
+static bool is_self_bind(uint64_t mount_id, const char *path)
+{
+    cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f)
+        return false;
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned long long id, parent, want_parent = 0;
+    char dev[32], mnt[4096], want_dev[32] = "";
+    bool found = false;
+    while (getline(&line, &cap, f) > 0) {
+        if (sscanf(line, "%llu %llu %31s %*s %4095s", &id, &parent, dev, mnt) != 4)
+            continue;
+        unescape_octal(mnt);
+        if (id == mount_id && !strcmp(mnt, path)) {
+            found = true;
+            want_parent = parent;
+            snprintf(want_dev, sizeof(want_dev), "%s", dev);
+        }
+    }
+    bool same = false;
+    if (found && fseek(f, 0, SEEK_SET) == 0)
+        while (!same && getline(&line, &cap, f) > 0)
+            same = sscanf(line, "%llu %*s %31s", &id, dev) == 2 && id == want_parent &&
+                   !strcmp(dev, want_dev);
+    free(line);
+    return same;
+}
+
 void rootfs_unbind(const char *rootfs, uint64_t mount_id)
 {
-    if (mount_id && rootfs_mount_id(rootfs) == mount_id &&
-        umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+    if (!mount_id || !rootfs || rootfs_mount_id(rootfs) != mount_id)
+        return;
+    if (!is_self_bind(mount_id, rootfs)) {
+        log_warn("%s is not rt's bind of a rootfs onto itself: left mounted", rootfs);
+        return;
+    }
+    if (umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
         log_warn("unmount rootfs %s: %s", rootfs, strerror(errno));
 }
 

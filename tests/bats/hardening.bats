@@ -320,3 +320,27 @@ forge_state() {
     assert_equal "$n_pre" "$(findmnt -rn -t cgroup,cgroup2 -o TARGET | wc -l)"
     assert_equal "$n_c" 0
 }
+
+# Before the fix delete unmounted whatever state.json's rootfs and rootfs_mount named: a forged
+# pair took a host mount away.
+@test "a forged rootfs and rootfs_mount in state.json: delete -f leaves that host mount alone" {
+    rt_only "rt's state.json"
+    local victim="$TEST_DIR/victim" mid
+    mkdir -p "$victim"
+    mount -t tmpfs -o size=1m rt-test-victim "$victim"
+    echo keep >"$victim/file"
+    mid="$(findmnt -n -o ID --mountpoint "$victim")" || mid=""
+    [[ -n "$mid" ]] || mid="$(awk -v m="$victim" '$5 == m {print $1}' /proc/self/mountinfo | tail -1)"
+    set_args sleep 1000
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    forge_state "$ID" ".rootfs = \"$victim\" | .rootfs_mount = $mid"
+    rtc delete -f "$ID"
+    local st=$status out=$stderr
+    local kept=no
+    [[ "$(cat "$victim/file" 2>/dev/null)" == keep ]] && kept=yes
+    umount "$victim" 2>/dev/null || true
+    ((st == 0)) || fail "delete -f: $out"
+    assert_equal "$kept" yes
+    assert_contains "$out" "is not rt's bind of a rootfs onto itself: left mounted"
+}
