@@ -184,6 +184,24 @@ int cgroup_resolve(const oci_config *cfg, const char *id, rt_state *st, rt_error
     return 0;
 }
 
+static const cg_hier *hier_of_dir(const cg_host *host, const char *dir);
+
+int cgroup_paths_check(const rt_state *st, rt_error **err)
+{
+    cg_host host;
+    if (!st->cgroups_len || cg_host_load(&host, NULL) < 0)
+        return 0;
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < st->cgroups_len; i++) {
+        const char *p = st->cgroups[i];
+        const cg_hier *h = hier_of_dir(&host, p);
+        if (!h || strlen(p) <= strlen(h->mountpoint) + 1 || !path_is_clean(p) || strstr(p, "//"))
+            r = rt_err(err, 0, "state.json is corrupt: %s is not a cgroup below a hierarchy", p);
+    }
+    cg_host_free(&host);
+    return r;
+}
+
 /* The hierarchy a directory belongs to: the longest mountpoint prefix. */
 static const cg_hier *hier_of_dir(const cg_host *host, const char *dir)
 {

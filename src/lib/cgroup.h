@@ -20,6 +20,9 @@
 /* Work out the directories for the config's cgroupsPath (or the default
  * <own cgroup>/<id>) and store them in st->cgroups. */
 int cgroup_resolve(const oci_config *cfg, const char *id, rt_state *st, rt_error **err);
+/* The cgroups of a state read back: each a clean path strictly below a mounted
+ * hierarchy, else "state.json is corrupt". */
+int cgroup_paths_check(const rt_state *st, rt_error **err);
 /* Validate the resources the config asks for before anything is touched. */
 int cgroup_check_resources(const oci_config *cfg, rt_error **err);
 /* mkdir every directory and apply the resource limits (cpuset included, so

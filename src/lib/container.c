@@ -501,9 +501,15 @@ int container_open(const char *root, const char *id, bool lock, opened *c, rt_er
             return rt_err(err, 0, "container %s does not exist", id);
         return rt_err(err, errno, "open root %s", root);
     }
-    if ((c->dirfd = state_dir_open(c->rootfd, id, lock, err)) < 0)
+    if ((c->dirfd = state_dir_open(c->rootfd, id, lock, err)) < 0 ||
+        state_read(c->dirfd, id, &c->st, err) < 0)
         return -1;
-    return state_read(c->dirfd, id, &c->st, err);
+    if (cgroup_paths_check(c->st, err) < 0) {
+        state_free(c->st);
+        c->st = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 /* Release the init blocked on exec.fifo.  The caller holds the lock. */
@@ -756,8 +762,10 @@ static int delete_leftover(const char *root, const char *id, rt_error **err)
         held.st_ino != now.st_ino || held.st_dev != now.st_dev)
         return 0;
     rt_error *why = NULL;
-    if (state_read(c.dirfd, id, &c.st, &why) == 0)
+    if (state_read(c.dirfd, id, &c.st, &why) == 0 && cgroup_paths_check(c.st, &why) == 0)
         return destroy(&c, err);
+    state_free(c.st);
+    c.st = NULL;
     if (faccessat(c.dirfd, STATE_FILE, F_OK, 0) == 0)
         log_warn("container %s: %s; removing what its saved config.json names", id, why->msg);
     rt_error_free(why);

@@ -344,3 +344,35 @@ forge_state() {
     assert_equal "$kept" yes
     assert_contains "$out" "is not rt's bind of a rootfs onto itself: left mounted"
 }
+
+# Before the fix delete -f SIGKILLed whatever ran in the cgroups state.json named, and below
+# them: a forged entry naming a hierarchy's root reached every process of the host (never run
+# against such a build: it kills the test too). Now a cgroup path of the file must be a clean
+# path strictly below a mounted hierarchy. (A forged path to another container's cgroup is
+# still taken: issue 14.)
+@test "a forged cgroup in state.json naming a hierarchy's root: refused, nothing else is killed" {
+    rt_only "rt's state.json"
+    set_args sleep 1000
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    local top bystander forged
+    top="$(jq -r '.cgroups[0]' "$ROOT/$ID/state.json")"
+    top="$(findmnt -n -o TARGET --target "$top")"
+    sleep 1000 &
+    bystander=$!
+    BG_PIDS+=("$bystander")
+    for forged in "$top" "$top/.." "$top/$ID/../.." /tmp; do
+        forge_state "$ID" ".cgroups[0] = \"$forged\""
+        rtc state "$ID"
+        assert_error "state.json is corrupt: .* is not a cgroup below a hierarchy"
+    done
+    rtc delete -f "$ID"
+    local st=$status
+    local alive=no
+    kill -0 "$bystander" 2>/dev/null && alive=yes
+    kill "$bystander" 2>/dev/null || true
+    wait "$bystander" 2>/dev/null || true
+    assert_equal "$alive" yes
+    assert_equal "$st" 0
+    assert_no_leak "$ID"
+}
