@@ -9,7 +9,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -752,9 +751,8 @@ static int delete_leftover(const char *root, const char *id, rt_error **err)
         bool gone = errno == ENOENT;
         return gone ? 0 : rt_err(err, errno, "open state directory %s", id);
     }
-    while (flock(c.dirfd, LOCK_EX) < 0)
-        if (errno != EINTR)
-            return rt_err(err, errno, "lock state directory %s", id);
+    if (state_dir_lock(c.dirfd, err) < 0)
+        return -1;
     /* A create that failed meanwhile removed it (and another may have made
      * a new one under the same name). */
     struct stat held, now;

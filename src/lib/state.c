@@ -61,7 +61,7 @@ int state_root_open(const char *root, bool create, rt_error **err)
     return fd;
 }
 
-static int lock_dir(int fd, rt_error **err)
+int state_dir_lock(int fd, rt_error **err)
 {
     while (flock(fd, LOCK_EX) < 0) {
         if (errno != EINTR)
@@ -78,7 +78,7 @@ int state_dir_create(int rootfd, const char *id, rt_error **err)
         return rt_err(err, errno, "create state directory %s", id);
     }
     cleanup_close int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || lock_dir(fd, err) < 0) {
+    if (fd < 0 || state_dir_lock(fd, err) < 0) {
         int e = errno;
         unlinkat(rootfd, id, AT_REMOVEDIR);
         return rt_err(err, e, "open state directory %s", id);
@@ -96,7 +96,7 @@ int state_dir_open(int rootfd, const char *id, bool lock, rt_error **err)
             return rt_err(err, 0, "container %s does not exist", id);
         return rt_err(err, errno, "open state directory %s", id);
     }
-    if (lock && lock_dir(fd, err) < 0)
+    if (lock && state_dir_lock(fd, err) < 0)
         return -1;
     /* A directory without state.json is a create still under way, or one
      * that failed and is being removed. */

@@ -41,6 +41,8 @@ int state_dir_create(int rootfd, const char *id, rt_error **err);
 /* Open <root>/<id>, locked exclusively when lock is set. */
 int state_dir_open(int rootfd, const char *id, bool lock, rt_error **err);
 int state_dir_remove(int rootfd, const char *id);
+/* flock(LOCK_EX) an open state directory, waiting for the holder. */
+int state_dir_lock(int fd, rt_error **err);
 
 int state_write(int dirfd, const rt_state *st, rt_error **err);
 /* Read <dir>/state.json of the container id (which st->id then is). */
