@@ -186,7 +186,21 @@ int cgroup_resolve(const oci_config *cfg, const char *id, rt_state *st, rt_error
 
 static const cg_hier *hier_of_dir(const cg_host *host, const char *dir);
 
-int cgroup_paths_check(const rt_state *st, rt_error **err)
+/* Whether dir is where cgroup_resolve puts cgroupsPath cp (NULL or empty: the
+ * default, named after id) in hierarchy h: an absolute cp at one place, a
+ * relative one or the id at the end of the caller's cgroup of create. */
+static bool dir_is_own(const cg_hier *h, const char *dir, const char *cp, const char *id)
+{
+    if (cp && *cp == '/') {
+        cleanup_free char *want = hierarchy_dir(h, cp);
+        return !strcmp(dir, want);
+    }
+    const char *name = cp && *cp ? cp : id;
+    size_t dl = strlen(dir), nl = strlen(name);
+    return dl > nl && dir[dl - nl - 1] == '/' && !strcmp(dir + dl - nl, name);
+}
+
+int cgroup_paths_check(const rt_state *st, const char *cgroups_path, rt_error **err)
 {
     cg_host host;
     if (!st->cgroups_len || cg_host_load(&host, NULL) < 0)
@@ -197,6 +211,11 @@ int cgroup_paths_check(const rt_state *st, rt_error **err)
         const cg_hier *h = hier_of_dir(&host, p);
         if (!h || strlen(p) <= strlen(h->mountpoint) + 1 || !path_is_clean(p) || strstr(p, "//"))
             r = rt_err(err, 0, "state.json is corrupt: %s is not a cgroup below a hierarchy", p);
+        else if (!dir_is_own(h, p, cgroups_path, st->id))
+            r = rt_err(err, 0,
+                       "state.json is corrupt: %s is not the cgroup of container %s "
+                       "(linux.cgroupsPath %s)",
+                       p, st->id, cgroups_path && *cgroups_path ? cgroups_path : "unset");
     }
     cg_host_free(&host);
     return r;

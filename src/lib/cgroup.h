@@ -21,8 +21,10 @@
  * <own cgroup>/<id>) and store them in st->cgroups. */
 int cgroup_resolve(const oci_config *cfg, const char *id, rt_state *st, rt_error **err);
 /* The cgroups of a state read back: each a clean path strictly below a mounted
- * hierarchy, else "state.json is corrupt". */
-int cgroup_paths_check(const rt_state *st, rt_error **err);
+ * hierarchy, and where cgroup_resolve puts cgroups_path (the saved config's
+ * linux.cgroupsPath; NULL: the default) for st->id, else "state.json is
+ * corrupt". */
+int cgroup_paths_check(const rt_state *st, const char *cgroups_path, rt_error **err);
 /* Validate the resources the config asks for before anything is touched. */
 int cgroup_check_resources(const oci_config *cfg, rt_error **err);
 /* mkdir every directory and apply the resource limits (cpuset included, so

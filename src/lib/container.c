@@ -363,10 +363,11 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     if ((b->rootfd = state_root_open(o->root, true, err)) < 0 ||
         (b->dirfd = state_dir_create(b->rootfd, o->id, err)) < 0)
         goto out;
-    /* pid 0 until the init is ready: if rt dies in between, `delete --force`
-     * still finds the cgroups to remove. */
-    if (state_write(b->dirfd, b->st, err) < 0 ||
-        write_file_atomic(b->dirfd, CONFIG_COPY, lb.data, lb.len, 0600, err) < 0)
+    /* The config first (state.json's cgroups are checked against it), then
+     * the state with pid 0 until the init is ready: if rt dies in between,
+     * `delete --force` still finds the cgroups to remove. */
+    if (write_file_atomic(b->dirfd, CONFIG_COPY, lb.data, lb.len, 0600, err) < 0 ||
+        state_write(b->dirfd, b->st, err) < 0)
         goto out;
     state_path = xasprintf("%s/%s", o->root, o->id);
     if (notify_prepare(b->dirfd, state_path, lb.cfg, err) < 0)
@@ -480,6 +481,50 @@ int container_create(const create_opts *o, rt_error **err)
     return 0;
 }
 
+/* The config as create saw it, kept in the state directory (for the hooks
+ * and the cgroup check of later commands). */
+static int load_config_copy(int dirfd, oci_config **cfg, rt_error **err)
+{
+    cleanup_free char *data = NULL;
+    size_t len;
+    char *msg = NULL;
+    *cfg = NULL;
+    if (read_file_at(dirfd, CONFIG_COPY, &data, &len, err) < 0)
+        return -1;
+    if (oci_config_parse_data(data, len, cfg, &msg) < 0) {
+        rt_err(err, 0, "saved config.json: %s", msg ? msg : "cannot parse");
+        free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static oci_config *config_copy(const opened *c)
+{
+    oci_config *cfg = NULL;
+    rt_error *why = NULL;
+    if (load_config_copy(c->dirfd, &cfg, &why) < 0) {
+        log_warn("cannot read the container's %s", why->msg);
+        rt_error_free(why);
+    }
+    return cfg;
+}
+
+/* The cgroups state.json names must be where the saved config puts them for
+ * this id: a forged state cannot point rt at another container's cgroup. */
+static int check_cgroups(const opened *c, rt_error **err)
+{
+    if (!c->st->cgroups_len)
+        return 0;
+    oci_config *cfg = NULL;
+    if (load_config_copy(c->dirfd, &cfg, err) < 0)
+        return rt_err_wrap(err, "state.json is corrupt: its cgroups cannot be checked");
+    const char *cp = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+    int r = cgroup_paths_check(c->st, cp, err);
+    oci_config_free(cfg);
+    return r;
+}
+
 void opened_close(opened *c)
 {
     if (c->dirfd >= 0)
@@ -503,7 +548,7 @@ int container_open(const char *root, const char *id, bool lock, opened *c, rt_er
     if ((c->dirfd = state_dir_open(c->rootfd, id, lock, err)) < 0 ||
         state_read(c->dirfd, id, &c->st, err) < 0)
         return -1;
-    if (cgroup_paths_check(c->st, err) < 0) {
+    if (check_cgroups(c, err) < 0) {
         state_free(c->st);
         c->st = NULL;
         return -1;
@@ -547,7 +592,6 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
     return 0;
 }
 
-static oci_config *config_copy(const opened *c);
 static int poststart_hooks(const opened *c, const oci_config *cfg, rt_error **err);
 
 /* SIGKILL the init and wait for it to be gone. */
@@ -650,24 +694,6 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
     return 0;
 }
 
-/* The config as create saw it, kept in the state directory (for the hooks
- * of later commands). */
-static oci_config *config_copy(const opened *c)
-{
-    cleanup_free char *data = NULL;
-    size_t len;
-    oci_config *cfg = NULL;
-    char *msg = NULL;
-    if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, NULL) < 0 ||
-        oci_config_parse_data(data, len, &cfg, &msg) < 0) {
-        log_warn("cannot read the container's saved config.json%s%s", msg ? ": " : "",
-                 msg ? msg : "");
-        free(msg);
-        return NULL;
-    }
-    return cfg;
-}
-
 /* Stop whatever runs, remove cgroup and state directory, then poststop
  * hooks, whose failure is only a warning (runtime.md). */
 static int destroy(const opened *c, rt_error **err)
@@ -760,7 +786,7 @@ static int delete_leftover(const char *root, const char *id, rt_error **err)
         held.st_ino != now.st_ino || held.st_dev != now.st_dev)
         return 0;
     rt_error *why = NULL;
-    if (state_read(c.dirfd, id, &c.st, &why) == 0 && cgroup_paths_check(c.st, &why) == 0)
+    if (state_read(c.dirfd, id, &c.st, &why) == 0 && check_cgroups(&c, &why) == 0)
         return destroy(&c, err);
     state_free(c.st);
     c.st = NULL;

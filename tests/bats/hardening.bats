@@ -348,8 +348,7 @@ forge_state() {
 # Before the fix delete -f SIGKILLed whatever ran in the cgroups state.json named, and below
 # them: a forged entry naming a hierarchy's root reached every process of the host (never run
 # against such a build: it kills the test too). Now a cgroup path of the file must be a clean
-# path strictly below a mounted hierarchy. (A forged path to another container's cgroup is
-# still taken: issue 14.)
+# path strictly below a mounted hierarchy.
 @test "a forged cgroup in state.json naming a hierarchy's root: refused, nothing else is killed" {
     rt_only "rt's state.json"
     set_args sleep 1000
@@ -375,4 +374,42 @@ forge_state() {
     assert_equal "$alive" yes
     assert_equal "$st" 0
     assert_no_leak "$ID"
+}
+
+# Before the fix a state.json naming another container's cgroups got that container's processes
+# SIGKILLed and its cgroups removed by `delete -f`. Now each path must be where the saved
+# config's linux.cgroupsPath (or the default, named after the id) puts it.
+@test "a forged cgroup in state.json naming another container's: refused, that container lives on" {
+    rt_only "rt's state.json"
+    local victim way other_cg cg pid_b
+    set_args sleep 1000
+    victim="$(new_id)"
+    for way in default explicit; do
+        if [[ $way == explicit ]]; then
+            cfg ".linux.cgroupsPath = \"/$ID_PREFIX-x/$victim\""
+        fi
+        rtc run -d -b "$BUNDLE" "$victim"
+        assert_success
+        pid_b="$(state_field "$victim" .pid)"
+        [[ $way == default ]] || cfg ".linux.cgroupsPath = \"/$ID_PREFIX-x/$ID\""
+        rtc run -d -b "$BUNDLE" "$ID"
+        assert_success
+        other_cg="$(jq -c '.cgroups' "$ROOT/$victim/state.json")"
+        forge_state "$ID" ".cgroups = $other_cg"
+        rtc state "$ID"
+        assert_error "state.json is corrupt: .* is not the cgroup of container $ID"
+        rtc kill -a "$ID" KILL
+        assert_error "state.json is corrupt: .* is not the cgroup of container $ID"
+        rtc delete -f "$ID"
+        assert_success
+        kill -0 "$pid_b" || fail "$way: delete -f $ID killed $victim's init"
+        for cg in $(jq -r '.cgroups[]' <<<"$other_cg"); do
+            [[ -d $cg ]] || fail "$way: delete -f $ID removed $cg"
+        done
+        assert_equal "$(container_status "$victim")" running
+        assert_no_leak "$ID"
+        rtc delete -f "$victim"
+        assert_success
+        assert_no_leak "$victim"
+    done
 }
