@@ -59,7 +59,11 @@ sleep 0.2
 cg=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 12 -type d -name "rt-soak-$$-*" 2>/dev/null)
 [[ -z "$cg" ]] || left+="cgroups: ${cg//$'\n'/ }; "
 ! grep -qF "$work" /proc/self/mountinfo || left+="mounts under $work; "
-procs=$(grep -lE "rt-soak-$$-" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3 | tr '\n' ' ')
+# zombies hold nothing of the container: reaping them is the subreaper's business (tini -s)
+procs=$(grep -lE "rt-soak-$$-" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3 | while read -r p; do
+    s=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) || continue
+    [[ $s == Z ]] || printf '%s(%s) ' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+done)
 [[ -z "$procs" ]] || left+="processes: $procs; "
 echo "1..1"
 if [[ -z "$left" ]]; then

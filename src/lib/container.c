@@ -534,7 +534,7 @@ void opened_close(opened *c)
     state_free(c->st);
 }
 
-int container_open(const char *root, const char *id, bool lock, opened *c, rt_error **err)
+int container_open(const char *root, const char *id, int lock, opened *c, rt_error **err)
 {
     *c = (opened){.rootfd = -1, .dirfd = -1};
     if (state_valid_id(id, err) < 0)
@@ -629,7 +629,7 @@ static int start_opened(const opened *c, rt_error **err)
 int container_start(const char *root, const char *id, rt_error **err)
 {
     cleanup_opened opened c;
-    if (container_open(root, id, true, &c, err) < 0)
+    if (container_open(root, id, LOCK_EX, &c, err) < 0)
         return -1;
     return start_opened(&c, err);
 }
@@ -682,7 +682,7 @@ int container_run(const create_opts *opts, const run_opts *r, int *status, rt_er
 int container_kill(const char *root, const char *id, int sig, bool all, rt_error **err)
 {
     cleanup_opened opened c;
-    if (container_open(root, id, false, &c, err) < 0)
+    if (container_open(root, id, LOCK_SH, &c, err) < 0)
         return -1;
     cleanup_close int pidfd = state_init_pidfd(c.st);
     if (pidfd < 0)
@@ -771,14 +771,10 @@ static int delete_leftover(const char *root, const char *id, rt_error **err)
 {
     cleanup_opened opened c = {.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
                                .dirfd = -1};
-    if (c.rootfd >= 0)
-        c.dirfd = openat(c.rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (c.dirfd < 0) {
-        bool gone = errno == ENOENT;
-        return gone ? 0 : rt_err(err, errno, "open state directory %s", id);
-    }
-    if (state_dir_lock(c.dirfd, err) < 0)
-        return -1;
+    if (c.rootfd < 0)
+        return errno == ENOENT ? 0 : rt_err(err, errno, "open root %s", root);
+    if ((c.dirfd = state_dir_claim(c.rootfd, id, err)) < 0)
+        return errno == ENOENT && !*err ? 0 : -1;
     /* A create that failed meanwhile removed it (and another may have made
      * a new one under the same name). */
     struct stat held, now;
@@ -802,7 +798,7 @@ static int delete_leftover(const char *root, const char *id, rt_error **err)
 int container_delete(const char *root, const char *id, bool force, rt_error **err)
 {
     cleanup_opened opened c;
-    if (container_open(root, id, true, &c, err) < 0) {
+    if (container_open(root, id, LOCK_EX, &c, err) < 0) {
         if (!force || state_valid_id(id, NULL) < 0)
             return -1;
         rt_error_free(*err);
@@ -825,7 +821,9 @@ static void to_oci_state(int dirfd, const rt_state *st, oci_state *o)
 int container_state_json(const char *root, const char *id, char **json, rt_error **err)
 {
     cleanup_opened opened c;
-    if (container_open(root, id, false, &c, err) < 0)
+    /* Without the lock: a hook run while create or start holds it may ask
+     * (state.json is only ever replaced whole, by rename). */
+    if (container_open(root, id, 0, &c, err) < 0)
         return -1;
     oci_state o = {0};
     to_oci_state(c.dirfd, c.st, &o);
@@ -854,7 +852,7 @@ int container_list(const char *root, oci_state ***out, size_t *n_out, rt_error *
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
-        cleanup_close int dirfd = state_dir_open(rootfd, de->d_name, false, NULL);
+        cleanup_close int dirfd = state_dir_open(rootfd, de->d_name, 0, NULL);
         rt_state *st = NULL;
         struct stat sb;
         if (dirfd < 0 || state_read(dirfd, de->d_name, &st, NULL) < 0 || fstat(dirfd, &sb) < 0) {

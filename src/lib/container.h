@@ -34,15 +34,17 @@ typedef struct run_opts {
     bool no_subreaper;
 } run_opts;
 
-/* An existing container: its root and state directory (locked exclusively
- * when asked) and its state.  Every command after create starts here. */
+/* An existing container: its root and state directory (locked as asked:
+ * LOCK_EX for the commands that change it, LOCK_SH for those that act in it
+ * (kill, exec until its process runs, ps, events while it opens), 0 for
+ * state) and its state.  Every command after create starts here. */
 typedef struct opened {
     int rootfd;
     int dirfd;
     rt_state *st;
 } opened;
 
-int container_open(const char *root, const char *id, bool lock, opened *c, rt_error **err);
+int container_open(const char *root, const char *id, int lock, opened *c, rt_error **err);
 void opened_close(opened *c);
 #define cleanup_opened __attribute__((cleanup(opened_close)))
 

@@ -533,6 +533,8 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
     }
     if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0)
         goto out;
+    /* The process runs in the container's cgroup: delete may go on. */
+    state_dir_unlock(c->dirfd);
     r = 0;
     if (console >= 0 && console_recv_master(console, &master, err) < 0)
         r = -1;
@@ -594,7 +596,7 @@ int container_exec(const exec_opts *o, int *status, rt_error **err)
     if (!o->detach)
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     cleanup_opened opened c;
-    if (container_open(o->root, o->id, false, &c, err) < 0)
+    if (container_open(o->root, o->id, LOCK_SH, &c, err) < 0)
         return -1;
     oci_config *cfg = NULL;
     oci_process *p = NULL;

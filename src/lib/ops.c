@@ -13,7 +13,7 @@
 #include "util/util.h"
 
 /* A container made rootless without cgroup access has no cgroup to act on. */
-static int open_with_cgroup(const char *root, const char *id, bool lock, opened *c, rt_error **err)
+static int open_with_cgroup(const char *root, const char *id, int lock, opened *c, rt_error **err)
 {
     if (container_open(root, id, lock, c, err) < 0)
         return -1;
@@ -26,7 +26,7 @@ static int open_with_cgroup(const char *root, const char *id, bool lock, opened 
 int container_pause(const char *root, const char *id, rt_error **err)
 {
     cleanup_opened opened c;
-    if (open_with_cgroup(root, id, true, &c, err) < 0)
+    if (open_with_cgroup(root, id, LOCK_EX, &c, err) < 0)
         return -1;
     const char *status = state_status(c.dirfd, c.st);
     /* As runc: a created container can be paused too. */
@@ -38,7 +38,7 @@ int container_pause(const char *root, const char *id, rt_error **err)
 int container_resume(const char *root, const char *id, rt_error **err)
 {
     cleanup_opened opened c;
-    if (open_with_cgroup(root, id, true, &c, err) < 0)
+    if (open_with_cgroup(root, id, LOCK_EX, &c, err) < 0)
         return -1;
     if (!strcmp(state_status(c.dirfd, c.st), "stopped") || !cgroup_is_frozen(c.st))
         return rt_err(err, 0, "container not paused");
@@ -48,7 +48,7 @@ int container_resume(const char *root, const char *id, rt_error **err)
 int container_update(const char *root, const char *id, const oci_resources *r, rt_error **err)
 {
     cleanup_opened opened c;
-    if (open_with_cgroup(root, id, true, &c, err) < 0)
+    if (open_with_cgroup(root, id, LOCK_EX, &c, err) < 0)
         return -1;
     if (!strcmp(state_status(c.dirfd, c.st), "stopped"))
         return rt_err(err, 0, "container not running");
@@ -60,7 +60,7 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, rt
     cleanup_opened opened c;
     *pids = NULL;
     *n = 0;
-    if (open_with_cgroup(root, id, false, &c, err) < 0)
+    if (open_with_cgroup(root, id, LOCK_SH, &c, err) < 0)
         return -1;
     return cgroup_get_pids(c.st, pids, n, err);
 }
@@ -94,8 +94,10 @@ int container_events(const char *root, const char *id, bool stats_only, long int
                      rt_error **err)
 {
     cleanup_opened opened c;
-    if (open_with_cgroup(root, id, false, &c, err) < 0)
+    if (open_with_cgroup(root, id, LOCK_SH, &c, err) < 0)
         return -1;
+    /* It may run for long: delete must not wait for it. */
+    state_dir_unlock(c.dirfd);
     if (!strcmp(state_status(c.dirfd, c.st), "stopped"))
         return rt_err(err, 0, "container with id %s is not running", id);
     if (stats_only)

@@ -61,32 +61,71 @@ int state_root_open(const char *root, bool create, rt_error **err)
     return fd;
 }
 
-int state_dir_lock(int fd, rt_error **err)
+int state_dir_lock(int fd, int how, rt_error **err)
 {
-    while (flock(fd, LOCK_EX) < 0) {
+    while (flock(fd, how) < 0) {
         if (errno != EINTR)
             return rt_err(err, errno, "lock state directory");
     }
     return 0;
 }
 
+void state_dir_unlock(int fd)
+{
+    flock(fd, LOCK_UN);
+}
+
+/* The root's own lock is held only while a state directory is made and
+ * locked (create), and while one is opened for delete --force: so a
+ * directory delete --force opens is locked by a create under way or by
+ * nobody, never between mkdir and flock. */
+static int root_lock(int rootfd, rt_error **err)
+{
+    if (state_dir_lock(rootfd, LOCK_EX, err) < 0)
+        return rt_err_wrap(err, "state root");
+    return 0;
+}
+
 int state_dir_create(int rootfd, const char *id, rt_error **err)
 {
+    if (root_lock(rootfd, err) < 0)
+        return -1;
+    int e = 0;
+    cleanup_close int fd = -1;
     if (mkdirat(rootfd, id, 0711) < 0) {
-        if (errno == EEXIST)
-            return rt_err(err, 0, "container with id %s already exists", id);
-        return rt_err(err, errno, "create state directory %s", id);
+        e = errno;
+    } else {
+        fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+            e = errno;
+            unlinkat(rootfd, id, AT_REMOVEDIR);
+        }
     }
-    cleanup_close int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || state_dir_lock(fd, err) < 0) {
-        int e = errno;
-        unlinkat(rootfd, id, AT_REMOVEDIR);
-        return rt_err(err, e, "open state directory %s", id);
-    }
+    state_dir_unlock(rootfd);
+    if (e == EEXIST)
+        return rt_err(err, 0, "container with id %s already exists", id);
+    if (e)
+        return rt_err(err, e, "create state directory %s", id);
     return take_fd(&fd);
 }
 
-int state_dir_open(int rootfd, const char *id, bool lock, rt_error **err)
+int state_dir_claim(int rootfd, const char *id, rt_error **err)
+{
+    if (root_lock(rootfd, err) < 0)
+        return -1;
+    cleanup_close int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int e = errno;
+    state_dir_unlock(rootfd);
+    if (fd < 0) {
+        errno = e;
+        return e == ENOENT ? -1 : rt_err(err, e, "open state directory %s", id);
+    }
+    if (state_dir_lock(fd, LOCK_EX, err) < 0)
+        return -1;
+    return take_fd(&fd);
+}
+
+int state_dir_open(int rootfd, const char *id, int lock, rt_error **err)
 {
     if (state_valid_id(id, err) < 0)
         return -1;
@@ -96,7 +135,7 @@ int state_dir_open(int rootfd, const char *id, bool lock, rt_error **err)
             return rt_err(err, 0, "container %s does not exist", id);
         return rt_err(err, errno, "open state directory %s", id);
     }
-    if (lock && state_dir_lock(fd, err) < 0)
+    if (lock && state_dir_lock(fd, lock, err) < 0)
         return -1;
     /* A directory without state.json is a create still under way, or one
      * that failed and is being removed. */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/file.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -36,13 +37,19 @@ typedef struct rt_state {
 int state_valid_id(const char *id, rt_error **err);
 /* Open (and with create, make) the root directory. */
 int state_root_open(const char *root, bool create, rt_error **err);
-/* Make <root>/<id> and return it locked; fails if it exists. */
+/* Make <root>/<id> and return it locked exclusively; fails if it exists. */
 int state_dir_create(int rootfd, const char *id, rt_error **err);
-/* Open <root>/<id>, locked exclusively when lock is set. */
-int state_dir_open(int rootfd, const char *id, bool lock, rt_error **err);
+/* Open <root>/<id>, locked with flock's lock (LOCK_SH or LOCK_EX; 0: not
+ * locked); fails if it has no state.json (yet). */
+int state_dir_open(int rootfd, const char *id, int lock, rt_error **err);
+/* Open <root>/<id> whatever it holds and lock it exclusively, once a create
+ * under way is done with it (delete --force of a leftover). -1 with errno
+ * ENOENT and no error if there is none. */
+int state_dir_claim(int rootfd, const char *id, rt_error **err);
 int state_dir_remove(int rootfd, const char *id);
-/* flock(LOCK_EX) an open state directory, waiting for the holder. */
-int state_dir_lock(int fd, rt_error **err);
+/* flock(how) an open state directory, waiting for the holder. */
+int state_dir_lock(int fd, int how, rt_error **err);
+void state_dir_unlock(int fd);
 
 int state_write(int dirfd, const rt_state *st, rt_error **err);
 /* Read <dir>/state.json of the container id (which st->id then is). */

@@ -413,3 +413,60 @@ forge_state() {
         assert_no_leak "$victim"
     done
 }
+
+# whole_or_nothing ID CREATE_STATUS: after a create raced a delete -f, ID is either a whole
+# created container (state, live init, cgroups; create succeeded) or nothing at all.
+whole_or_nothing() {
+    local id=$1 st=$2 pid
+    if [[ -e "$ROOT/$id" ]]; then
+        ((st == 0)) || fail "$id: create failed ($st) but left $ROOT/$id"
+        assert_equal "$(container_status "$id")" created
+        pid="$(state_field "$id" .pid)"
+        kill -0 "$pid" || fail "$id: the init $pid is gone"
+        [[ -n "$(cgroups_of "$id")" ]] || fail "$id: no cgroup"
+        rtc delete -f "$id"
+        assert_success
+    fi
+    assert_no_leak "$id"
+}
+
+# Before the fix create made its state directory, then locked it: a delete -f in between found
+# a directory without state.json, took it for a killed create's and removed it; a second create
+# of the id then made a whole container, and the first, failing in its removed directory,
+# removed the second's state directory by name: a running init with no state to find it by.
+# Now the directory is made and locked under the root's lock, which delete -f takes to open
+# one. strace holds the first create's flock calls for 300 ms each so that delete -f and the
+# second create land in that window every time.
+@test "create racing delete -f and another create ends with a whole container or none" {
+    rt_only "rt's state directory lock"
+    set_args sleep 1000
+    local create st i id
+    "$RT" --root "$ROOT" list >/dev/null
+    strace -qq -o /dev/null -e trace=flock -e inject=flock:delay_enter=300000 \
+        "$RT" --root "$ROOT" create -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>"$TEST_DIR/create.err" &
+    create=$!
+    BG_PIDS+=("$create")
+    for ((i = 0; i < 500; i++)); do
+        [[ -e "$ROOT/$ID" ]] && break
+        sleep 0.01
+    done
+    [[ -e "$ROOT/$ID" ]] || fail "create made no state directory: $(cat "$TEST_DIR/create.err")"
+    rtc delete -f "$ID"
+    assert_success
+    rtc create -b "$BUNDLE" "$ID"
+    st=$status
+    wait "$create" || true
+    whole_or_nothing "$ID" "$st"
+    # and at random moments
+    for ((i = 0; i < 20; i++)); do
+        id="$(new_id)"
+        "$RT" --root "$ROOT" create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 &
+        create=$!
+        sleep "0.0$((RANDOM % 10))"
+        rtc delete -f "$id"
+        assert_success
+        st=0
+        wait "$create" || st=$?
+        whole_or_nothing "$id" "$st"
+    done
+}
