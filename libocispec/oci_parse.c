@@ -51,11 +51,11 @@ char *oci_quote(const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\') {
             *o++ = '\\';
-            *o++ = *p;
+            *o++ = (char)*p;
         } else if (*p < 0x20 || *p == 0x7f) {
             o += sprintf(o, "\\u%04x", *p);
         } else {
-            *o++ = *p;
+            *o++ = (char)*p;
         }
     }
     *o++ = '"';

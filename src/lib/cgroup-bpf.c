@@ -83,8 +83,13 @@ static void emit(prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, i
         p->cap = p->cap ? p->cap * 2 : 64;
         p->insn = realloc(p->insn, p->cap * sizeof(*p->insn));
     }
+    /* gcc's -Wconversion cannot tell that a register number (0-10) fits the
+     * 4-bit fields. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"
     p->insn[p->n++] =
         (struct bpf_insn){.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
+#pragma GCC diagnostic pop
 }
 
 #define LDX_W(p, dst, src, off) emit(p, BPF_LDX | BPF_W | BPF_MEM, dst, src, off, 0)

@@ -103,9 +103,9 @@ static int fill_state(rt_state *st, const create_opts *o, const loaded_bundle *l
 static pid_t clone3_into_cgroup(const init_args *a, unsigned long extra)
 {
     struct clone_args args = {
-        .flags = (uint64_t)a->ns->clone_flags | extra | CLONE_INTO_CGROUP,
+        .flags = (unsigned long long)a->ns->clone_flags | extra | CLONE_INTO_CGROUP,
         .exit_signal = SIGCHLD,
-        .cgroup = (uint64_t)a->cgroup_fd,
+        .cgroup = (unsigned long long)a->cgroup_fd,
     };
     return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }

@@ -202,7 +202,8 @@ int mnt_tree_idmap(int tree, const oci_id_mapping *uids, size_t nuids, const oci
     cleanup_close int userns = userns_with_maps(uids, nuids, gids, ngids, err);
     if (userns < 0)
         return -1;
-    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP,
+                              .userns_fd = (unsigned long long)userns};
     unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
     if (syscall(SYS_mount_setattr, tree, "", flags, &attr, sizeof(attr)) < 0)
         return rt_err(err, errno, "idmap the mount");

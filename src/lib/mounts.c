@@ -141,7 +141,8 @@ static bool parse_one(const char *o, mount_opts *out)
         if (strcmp(o, recursive_atime_opts[i].name))
             continue;
         out->attr_clr |= MOUNT_ATTR__ATIME;
-        out->attr_set = (out->attr_set & ~MOUNT_ATTR__ATIME) | recursive_atime_opts[i].atime;
+        out->attr_set = (out->attr_set & ~(unsigned long long)MOUNT_ATTR__ATIME) |
+                        recursive_atime_opts[i].atime;
         return true;
     }
     if (!strcmp(o, "tmpcopyup"))
@@ -406,7 +407,7 @@ static int finish_mount(int fd, const mount_opts *o, const char *dest, rt_error 
     char buf[32];
     if (o->propagation) {
         bool rec = (o->propagation & MS_REC) != 0;
-        if (mnt_tree_setattr(fd, 0, 0, o->propagation & ~MS_REC, rec, err) < 0) {
+        if (mnt_tree_setattr(fd, 0, 0, o->propagation & ~(unsigned long)MS_REC, rec, err) < 0) {
             if (errno != ENOSYS)
                 return rt_err_wrap(err, "set propagation of %s", dest);
             if (mount(NULL, path_fd(fd, buf), NULL, o->propagation, NULL) < 0)
@@ -430,7 +431,7 @@ static int mount_cgroup(int rootfd, const oci_mount *m, const mount_opts *o, con
     cleanup_close int fd = open_destination(rootfd, m, false, err);
     if (fd < 0)
         return -1;
-    unsigned long flags = o->flags & ~(MS_BIND | MS_REC);
+    unsigned long flags = o->flags & ~(unsigned long)(MS_BIND | MS_REC);
     bool v2only = st->cgroups_len == 1 && !strncmp(st->cgroups[0], "/sys/fs/cgroup/", 15) &&
                   access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
     if (v2only) {
@@ -577,7 +578,7 @@ int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns,
     if ((o.flags & (MS_BIND | MS_REC | MS_RDONLY)) == (MS_BIND | MS_REC | MS_RDONLY) && m->source &&
         is_fs(m->source, -1, SYSFS_MAGIC)) {
         o.attr_set |= MOUNT_ATTR_RDONLY;
-        o.attr_clr &= ~MOUNT_ATTR_RDONLY;
+        o.attr_clr &= ~(unsigned long long)MOUNT_ATTR_RDONLY;
     }
     if (o.flags & MS_BIND)
         return mount_bind(rootfd, m, &o, err);

@@ -169,6 +169,14 @@ static void copy_attr(const struct rtattr *a, unsigned char *to, unsigned short 
     *len = (unsigned short)n;
 }
 
+/* RTA_NEXT without its mix of int and unsigned. */
+static const struct rtattr *attr_next(const struct rtattr *a, int *len)
+{
+    int step = (int)RTA_ALIGN(a->rta_len);
+    *len -= step;
+    return (const struct rtattr *)((const char *)a + step);
+}
+
 /* config-linux.md: keep the permanent addresses of global scope only. */
 static int collect_addr(const struct nlmsghdr *h, void *arg)
 {
@@ -180,7 +188,7 @@ static int collect_addr(const struct nlmsghdr *h, void *arg)
     saved_addr s = {.ifa = *ifa};
     uint32_t flags = ifa->ifa_flags;
     int len = (int)IFA_PAYLOAD(h);
-    for (const struct rtattr *a = IFA_RTA(ifa); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+    for (const struct rtattr *a = IFA_RTA(ifa); RTA_OK(a, len); a = attr_next(a, &len)) {
         if (a->rta_type == IFA_LOCAL)
             copy_attr(a, s.local, &s.local_len);
         else if (a->rta_type == IFA_ADDRESS)

@@ -115,7 +115,7 @@ int process_apply_limits(const oci_process *p, rt_error **err)
     for (size_t i = 0; i < p->rlimits_len; i++) {
         const oci_rlimit *r = &p->rlimits[i];
         struct rlimit rl = {.rlim_cur = r->soft, .rlim_max = r->hard};
-        if (setrlimit(rlimit_resource(r->type), &rl) < 0)
+        if (setrlimit((__rlimit_resource_t)rlimit_resource(r->type), &rl) < 0)
             return rt_err(err, errno, "setrlimit %s", r->type);
     }
     return 0;

@@ -16,7 +16,7 @@
 static int openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
 {
     struct open_how how = {
-        .flags = (uint64_t)(flags | O_CLOEXEC),
+        .flags = (unsigned long long)(flags | O_CLOEXEC),
         .mode = (flags & O_CREAT) ? mode : 0,
         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
     };
