@@ -16,7 +16,7 @@ install_missing clang "${BUILD_DEPS[@]}" >/dev/null || die "cannot install clang
 dir=${FUZZ_BUILD_DIR:-build-fuzz}
 secs=${FUZZ_SECONDS:-20}
 harnesses=("$@")
-((${#harnesses[@]})) || harnesses=(config state mountopts seccomp)
+((${#harnesses[@]})) || harnesses=(config state mountopts seccomp idmap)
 if [[ ! -f "$dir/build.ninja" ]]; then
     werror=()
     [[ -n "${CI:-}" ]] && werror=(-Dwerror=true)
