@@ -432,8 +432,12 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         goto out;
     }
     if (sched_apply_process(lb.cfg->process, b->pid, err) < 0 ||
-        state_write(b->dirfd, b->st, err) < 0)
+        state_write(b->dirfd, b->st, err) < 0 ||
+        sync_send(sync_fds[0], SYNC_RECORDED, NULL, err) < 0)
         goto out;
+    /* Its death signal is disarmed when it closes the socket: we must not
+     * exit before that. */
+    sync_wait_close(sync_fds[0]);
     r = 0;
 out:
     mount_trees_close(&trees);

@@ -207,6 +207,18 @@ static int wait_for_start(int fifo, rt_error **err)
     return 0;
 }
 
+/* Until state.json records our pid nothing could find us (we may not even
+ * be in the container's cgroup yet): rt dying before that must take us with
+ * it, so the death signal stays armed until rt says the pid is recorded. */
+static int wait_recorded(int sync_fd)
+{
+    enum sync_type t;
+    cleanup_error rt_error *err = NULL;
+    if (sync_recv(sync_fd, &t, NULL, &err) < 0 || t != SYNC_RECORDED)
+        return -1;
+    return 0;
+}
+
 void init_main(const init_args *a)
 {
     cleanup_error rt_error *err = NULL;
@@ -233,9 +245,9 @@ void init_main(const init_args *a)
         sync_send(a->sync_fd, SYNC_ERROR, err->msg, NULL);
         _exit(1);
     }
-    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-    if (sync_send(a->sync_fd, SYNC_READY, NULL, &err) < 0)
+    if (sync_send(a->sync_fd, SYNC_READY, NULL, &err) < 0 || wait_recorded(a->sync_fd) < 0)
         _exit(1);
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     close(a->sync_fd);
     /* No process: `start` refuses such a container; we wait for delete. */
     while (!a->cfg->process)

@@ -69,3 +69,12 @@ int sync_recv(int fd, enum sync_type *type, char **payload, rt_error **err)
     }
     return 0;
 }
+
+void sync_wait_close(int fd)
+{
+    char buf[sizeof(struct sync_hdr)];
+    ssize_t n;
+    do
+        n = recv(fd, buf, sizeof(buf), 0);
+    while (n > 0 || (n < 0 && errno == EINTR));
+}

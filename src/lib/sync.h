@@ -17,6 +17,7 @@ enum sync_type {
     SYNC_HOOKS_DONE,   /* parent -> init: payload: state JSON "creating" \n "created" */
     SYNC_SECCOMP,      /* process -> parent: the next packet carries the seccomp listener fd */
     SYNC_SECCOMP_DONE, /* parent -> process: the fd and the state reached listenerPath */
+    SYNC_RECORDED,     /* parent -> init: state.json holds our pid: we may outlive rt */
 };
 
 int sync_pair(int fds[2], rt_error **err);
@@ -24,5 +25,7 @@ int sync_send(int fd, enum sync_type type, const char *payload, rt_error **err);
 /* Receive one message; *payload is malloc'd (may be NULL).  EOF is an error
  * saying the other side exited. */
 int sync_recv(int fd, enum sync_type *type, char **payload, rt_error **err);
+/* Wait until the other side closes its end (or exits). */
+void sync_wait_close(int fd);
 
 #endif

@@ -169,6 +169,42 @@ forge_state() {
     done
 }
 
+# Before the fix the init disarmed its death signal as it reported ready, before rt had recorded
+# its pid in state.json or (cgroup v1, joined by a write to cgroup.procs after the init starts
+# its setup) moved it into the container's cgroups: rt killed in that write left an init that
+# nothing could find, waiting on exec.fifo for ever. strace holds each cgroup.procs write for
+# 3 s; the test kills rt once the init is in its root (a marker file of the rootfs is at its /)
+# and waits there (for exec.fifo before the fix, for rt's word now).
+@test "create SIGKILLed before it recorded the init: the init dies with it, delete -f leaves nothing" {
+    rt_only "rt's init handshake"
+    local own procs=() mnt tracer rtpid init i
+    while read -r mnt; do
+        own="$(awk -F: -v m="$(basename "$mnt")" '$2 ~ "(^|,)" m "(,|$)" {print $3}' /proc/self/cgroup)"
+        [[ -n "$own" ]] && procs+=(-P "$mnt${own%/}/$ID/cgroup.procs")
+    done < <(awk '$3 == "cgroup" {print $2}' /proc/self/mounts)
+    ((${#procs[@]})) || skip "no cgroup v1 hierarchy: the init starts in its cgroup (clone3)"
+    set_args sleep 1000
+    touch "$BUNDLE/rootfs/in-root-$ID"
+    strace -qq -o /dev/null "${procs[@]}" -e trace=write -e inject=write:delay_enter=3000000 \
+        "$RT" --root "$ROOT" create -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
+    tracer=$!
+    BG_PIDS+=("$tracer")
+    for ((i = 0; i < 500; i++)); do
+        rtpid="$(pgrep -P "$tracer" | head -1)"
+        init="${rtpid:+$(pgrep -P "$rtpid" | head -1)}"
+        [[ -n "$init" && -e "/proc/$init/root/in-root-$ID" &&
+            "$(cat "/proc/$init/wchan")" =~ ^(anon_pipe_read|__skb_wait_for_more_packets)$ ]] && break
+        init=""
+        sleep 0.01
+    done
+    [[ -n "$init" ]] || fail "the init never came to wait in its root"
+    kill -9 "$rtpid"
+    wait_pid_exit "$init" 5 || fail "the init $init outlived the create that never recorded it"
+    rtc delete -f "$ID"
+    assert_success
+    assert_no_leak "$ID"
+}
+
 # --- small things -----------------------------------------------------------------------------
 
 # Before the fix RTMIN2147483647 was a signed overflow, RTMIN4294967297 was delivered as RTMIN+1,
