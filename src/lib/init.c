@@ -133,6 +133,10 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
     static const oci_process none;
     const oci_process *p = cfg->process ? cfg->process : &none;
     enum sync_type t;
+    /* CVE-2024-21626: no fd of our caller (beyond the preserved ones) may
+     * reach a hook or the container; now, while no filter can refuse it. */
+    if (process_close_fds(a->preserve_fds, err) < 0)
+        return -1;
     if (chdir(a->bundle) < 0)
         return rt_err(err, errno, "chdir to bundle %s", a->bundle);
     if (sync_recv(a->sync_fd, &t, NULL, err) < 0)
@@ -247,7 +251,6 @@ void init_main(const init_args *a)
         fprintf(stderr, "rt: %s\n", err->msg);
         _exit(1);
     }
-    process_close_fds(a->preserve_fds);
     process_execve(a->cfg->process, res.exe, res.envp);
     fprintf(stderr, "rt: exec %s: %s\n", res.exe, strerror(errno));
     _exit(127);

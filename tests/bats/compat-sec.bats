@@ -1,0 +1,81 @@
+#!/usr/bin/env bats
+# Issue #13, items E, J and P, against runc 1.1.5: the caller's fds reach neither the
+# container nor its hooks (also under a profile that refuses close_range), runc's -ENOSYS stub
+# for syscalls newer than the profile, the createContainer hooks' cwd, and the error texts
+# tools match for failing hooks and seccomp agents.
+
+load helpers
+load compare-helpers
+
+FIXTURE="$BATS_TEST_DIRNAME/../fixtures/docker-default-seccomp.json"
+
+setup() {
+    common_setup
+    PEER="$(command -v runc)" || skip "runc is not installed"
+    RUNTIMES=("$RT" "$PEER")
+    [[ "$(timeout 10 "$RT" features 2>/dev/null | jq -r '.linux.seccomp.enabled // false')" == true ]] ||
+        skip "$RT_NAME is built without seccomp"
+    local tools="$(dirname "$RT")/../tests/seccomp-agent"
+    [[ -d "$tools" ]] || tools="$BATS_TEST_DIRNAME/../../build/tests/seccomp-agent"
+    PROBE="${SECCOMP_PROBE:-$tools/probe}"
+    echo marker3 >"$TEST_DIR/marker3"
+    echo marker4 >"$TEST_DIR/marker4"
+    # writable rootfs (hooks write into it); no core files from SIGSYS
+    cfg '.root.readonly = false | .process.rlimits += [{"type": "RLIMIT_CORE", "soft": 0, "hard": 0}]'
+}
+
+# with_fds I ARGS...: `on I ARGS` with the caller's fds 3 and 4 open on the two marker files.
+with_fds() {
+    on "$@" 3<"$TEST_DIR/marker3" 4<"$TEST_DIR/marker4"
+}
+
+# How many fds of ls (inherited from its shell) lead to a marker file.
+COUNT_MARKERS='{ ls -l /proc/self/fd | grep -c marker || true; }'
+
+# Docker's default profile (default SCMP_ACT_ERRNO) as it was before close_range.
+old_docker_profile() {
+    cfg ".linux.seccomp = $(jq -c '.syscalls |= map(.names -= ["close_range"])' "$FIXTURE")" "$1"
+}
+
+# --- E: the caller's fds ----------------------------------------------------------------------
+
+scenario_fds_under_filter() {
+    local b id
+    b="$(bundle_for "$1")"
+    old_docker_profile "$b"
+    set_args_in "$b" sh -c "$COUNT_MARKERS"
+    id="$(cid "$1")"
+    with_fds "$1" run -b "$b" "$id"
+    echo "run: status=$status markers=$stdout"
+    set_args_in "$b" sleep 1000
+    id="$(cid "$1")"
+    with_fds "$1" run -d -b "$b" "$id"
+    echo "run -d: status=$status"
+    with_fds "$1" exec "$id" sh -c "$COUNT_MARKERS"
+    echo "exec: status=$status markers=$stdout"
+    on "$1" kill "$id" KILL
+}
+
+@test "E: the caller's fds reach no container process, also when the profile refuses close_range" {
+    compare scenario_fds_under_filter
+}
+
+scenario_fds_in_hooks() {
+    local b id out="$TEST_DIR/hooks-$1"
+    b="$(bundle_for "$1")"
+    mkdir -p "$out"
+    # createContainer: path in the runtime namespace; startContainer: in the container's
+    cfg ".hooks = $(jq -nc --arg cc "$COUNT_MARKERS > $out/cc" --arg sc "$COUNT_MARKERS > /sc" \
+        '{createContainer: [{path: "/bin/sh", args: ["sh", "-c", $cc]}],
+          startContainer: [{path: "/bin/sh", args: ["sh", "-c", $sc]}]}')" "$b"
+    set_args_in "$b" true
+    id="$(cid "$1")"
+    with_fds "$1" run -b "$b" "$id"
+    echo "run: status=$status"
+    echo "createContainer hook: markers=$(cat "$out/cc")"
+    echo "startContainer hook: markers=$(cat "$b/rootfs/sc")"
+}
+
+@test "E: the caller's fds reach no createContainer or startContainer hook" {
+    compare scenario_fds_in_hooks
+}
