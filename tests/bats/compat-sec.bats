@@ -79,3 +79,59 @@ scenario_fds_in_hooks() {
 @test "E: the caller's fds reach no createContainer or startContainer hook" {
     compare scenario_fds_in_hooks
 }
+
+# --- E: runc's -ENOSYS stub -------------------------------------------------------------------
+
+# probe_all: each number, its result, on one line ("1000=Function not implemented").
+PROBE_ALL='for n in "$@"; do printf "%s=%s " "$n" "$(probe nr "$n" | sed "s/^nr: //")"; done'
+
+scenario_enosys() {
+    local b id
+    b="$(bundle_for "$1")"
+    cp "$PROBE" "$b/rootfs/bin/probe"
+    cfg ".linux.seccomp = $(jq -c . "$FIXTURE")" "$b"
+    # 1000: no such syscall; 452 fchmodat2 and 450 set_mempolicy_home_node: newer than the
+    # profile; 246 kexec_load: older, not allowed (the default errno); 0x400003e8: x32's 1000
+    set_args_in "$b" sh -c "$PROBE_ALL" sh 1000 452 450 246 0x400003e8
+    id="$(cid "$1")"
+    on "$1" run -b "$b" "$id"
+    echo "run: status=$status $stdout"
+    # an x32 syscall without SCMP_ARCH_X32 in the profile: the bad-arch action (SIGSYS)
+    cfg '.linux.seccomp.architectures = ["SCMP_ARCH_X86_64"]' "$b"
+    set_args_in "$b" sh -c "$PROBE_ALL; probe nr 0x400003e8" sh 1000 452
+    id="$(cid "$1")"
+    on "$1" run -b "$b" "$id"
+    echo "x86_64 only: status=$status $stdout"
+    # the stub is for the filter of exec too
+    set_args_in "$b" sleep 1000
+    id="$(cid "$1")"
+    on "$1" run -d -b "$b" "$id"
+    on "$1" exec "$id" sh -c "$PROBE_ALL" sh 1000 452 246
+    echo "exec: status=$status $stdout"
+    on "$1" kill "$id" KILL
+}
+
+@test "E: syscalls newer than the profile fail with ENOSYS, as with runc's stub" {
+    [[ "$(uname -m)" == x86_64 ]] || skip "the syscall numbers are x86_64's"
+    [[ -x "$PROBE" ]] || skip "no probe helper at $PROBE (build tests/seccomp-agent)"
+    compare scenario_enosys
+}
+
+scenario_no_stub_when_allowing() {
+    local b id
+    b="$(bundle_for "$1")"
+    cp "$PROBE" "$b/rootfs/bin/probe"
+    # a permissive default: the kernel answers (ENOSYS for 1000, EFAULT for fchmodat2)
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+        "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}' "$b"
+    set_args_in "$b" sh -c "$PROBE_ALL" sh 1000 452
+    id="$(cid "$1")"
+    on "$1" run -b "$b" "$id"
+    echo "run: status=$status $stdout"
+}
+
+@test "E: no stub with a permissive default action" {
+    [[ "$(uname -m)" == x86_64 ]] || skip "the syscall numbers are x86_64's"
+    [[ -x "$PROBE" ]] || skip "no probe helper at $PROBE (build tests/seccomp-agent)"
+    compare scenario_no_stub_when_allowing
+}
