@@ -77,6 +77,9 @@ static int run_create_hooks(const init_args *a, init_result *res, rt_error **err
         return -1;
     if (t != SYNC_HOOKS_DONE || !res->created_json)
         return rt_err(err, 0, "sync: unexpected message %d", t);
+    /* As runc: they start in the container's root (still the host's path). */
+    if (h->create_container_len && chdir(a->rootfs) < 0)
+        return rt_err(err, errno, "chdir to rootfs %s", a->rootfs);
     return hooks_run(h->create_container, h->create_container_len, "createContainer",
                      res->created_json, err);
 }

@@ -135,3 +135,25 @@ scenario_no_stub_when_allowing() {
     [[ -x "$PROBE" ]] || skip "no probe helper at $PROBE (build tests/seccomp-agent)"
     compare scenario_no_stub_when_allowing
 }
+
+# --- J: where createContainer hooks run -------------------------------------------------------
+
+scenario_hook_cwd() {
+    local b id out="$TEST_DIR/cwd-$1"
+    b="$(bundle_for "$1")"
+    mkdir -p "$out"
+    cfg ".hooks = $(jq -nc --arg cc "pwd > $out/cc" '{
+        createContainer: [{path: "/bin/sh", args: ["sh", "-c", $cc]}],
+        startContainer: [{path: "/bin/sh", args: ["sh", "-c", "pwd > /sc"]}]}')" "$b"
+    cfg '.process.cwd = "/etc"' "$b"
+    set_args_in "$b" true
+    id="$(cid "$1")"
+    on "$1" run -b "$b" "$id"
+    echo "run: status=$status"
+    echo "createContainer cwd: $(norm "$id" "$b" <"$out/cc")"
+    echo "startContainer cwd: $(cat "$b/rootfs/sc")"
+}
+
+@test "J: createContainer hooks start in the container's root" {
+    compare scenario_hook_cwd
+}
