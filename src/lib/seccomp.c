@@ -364,13 +364,16 @@ static int add_rules(scmp_filter_ctx ctx, const oci_seccomp *s, uint32_t def, bo
         if (action == SCMP_ACT_NOTIFY) {
             *notify = true;
             /* The process hands the listener fd over with sendmsg(2): a
-             * notification it waits on there could never be answered. */
+             * notification it waits on there could never be answered.  And
+             * after the filter it writes (hook input, its errors) with
+             * write(2), which an agent may wait on in turn: refused as runc
+             * does, in runc's words. */
             for (size_t n = 0; n < sc->names_len; n++)
-                if (!strcmp(sc->names[n], "sendmsg"))
+                if (!strcmp(sc->names[n], "sendmsg") || !strcmp(sc->names[n], "write"))
                     return rt_err(err, 0,
                                   "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used "
-                                  "for sendmsg (rt passes the listener fd with it)",
-                                  i);
+                                  "for the %s syscall",
+                                  i, sc->names[n]);
         }
         /* libseccomp refuses a rule with the default action: it is one. */
         if (action == def)
@@ -737,7 +740,10 @@ static int send_state(const rt_seccomp *f, int listener, pid_t pid, const char *
     if (sock < 0)
         return rt_err(err, errno, "linux.seccomp.listenerPath: socket");
     if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        return rt_err(err, errno, "linux.seccomp.listenerPath: connect %s", path);
+        return rt_err(err, errno,
+                      "linux.seccomp.listenerPath: failed to connect with seccomp agent "
+                      "specified in the seccomp profile: connect %s",
+                      path);
     cleanup_free char *meta = f->listener_metadata ? json_string(f->listener_metadata) : NULL;
     /* One line: a newline can only be whitespace between JSON tokens. */
     cleanup_free char *state = xstrdup(state_json);

@@ -157,3 +157,74 @@ scenario_hook_cwd() {
 @test "J: createContainer hooks start in the container's root" {
     compare scenario_hook_cwd
 }
+
+# --- P: the error texts tools match -----------------------------------------------------------
+
+# phrase: the first of the phrases tools match that stderr contains.
+phrase() {
+    local p
+    for p in "error running hook: exit status 3" "error running hook: signal: bad system call" \
+        "ran past specified timeout" "failed to connect with seccomp agent" \
+        "SCMP_ACT_NOTIFY cannot be used for the write syscall"; do
+        if [[ "$stderr" == *"$p"* ]]; then
+            echo "$p"
+            return
+        fi
+    done
+    echo "none of them: $stderr"
+}
+
+scenario_hook_errors() {
+    local b id phase script
+    b="$(bundle_for "$1")"
+    set_args_in "$b" true
+    for phase in createRuntime createContainer startContainer poststart; do
+        for script in 'exit 3' 'kill -SYS $$' 'exec sleep 60'; do
+            cfg ".hooks = $(jq -nc --arg p "$phase" --arg s "$script" \
+                '{($p): [{path: "/bin/sh", args: ["sh", "-c", $s], timeout: 1}]}')" "$b"
+            id="$(cid "$1")"
+            on "$1" run -b "$b" "$id"
+            echo "$phase [$script]: status=$status $(phrase)"
+            on "$1" state "$id"
+            echo "  state: $status"
+        done
+    done
+}
+
+@test "P: a failing hook's error says \"error running hook\" and names the signal" {
+    compare scenario_hook_errors
+    # and rt's error stays one line
+    cfg '.hooks = {"createContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "kill -SYS $$"]}]}'
+    rtc run -b "$BUNDLE" "$ID"
+    assert_error 'hooks.createContainer\[0\] /bin/sh: error running hook: signal: bad system call$'
+}
+
+scenario_agent_errors() {
+    local b id
+    b="$(bundle_for "$1")"
+    set_args_in "$b" true
+    touch "$TEST_DIR/not-listening.sock"
+    for sock in "$TEST_DIR/no-such.sock" "$TEST_DIR/not-listening.sock"; do
+        cfg ".linux.seccomp = $(jq -nc --arg s "$sock" '{defaultAction: "SCMP_ACT_ALLOW",
+            listenerPath: $s, syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}')" "$b"
+        id="$(cid "$1")"
+        on "$1" run -b "$b" "$id"
+        echo "$(basename "$sock"): status=$status $(phrase)"
+        on "$1" state "$id"
+        echo "  state: $status"
+    done
+    cfg '.linux.seccomp.syscalls[0].names = ["mkdir", "write"]' "$b"
+    id="$(cid "$1")"
+    on "$1" run -b "$b" "$id"
+    echo "notify write: status=$status $(phrase)"
+    on "$1" state "$id"
+    echo "  state: $status"
+}
+
+@test "P: seccomp agent errors: \"failed to connect with seccomp agent\", NOTIFY on write refused" {
+    compare scenario_agent_errors
+    cfg ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$TEST_DIR/x.sock\",
+        \"syscalls\": [{\"names\": [\"write\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+    rtc run -b "$BUNDLE" "$ID"
+    assert_error 'linux.seccomp.syscalls\[0\]: SCMP_ACT_NOTIFY cannot be used for the write syscall$'
+}
