@@ -80,6 +80,19 @@ scenario_fds_in_hooks() {
     compare scenario_fds_in_hooks
 }
 
+@test "E: where close_range fails, rt marks the fds through /proc/self/fd" {
+    command -v strace >/dev/null || skip "strace is not installed"
+    # close_range fails in every process of the run (as before Linux 5.11): the fallback
+    set_args sh -c "$COUNT_MARKERS"
+    status=0
+    stdout="$(timeout -k 5 "$RT_CMD_TIMEOUT" strace -f -o /dev/null -e trace=close_range \
+        -e inject=close_range:error=ENOSYS "$RT" --root "$ROOT" run -b "$BUNDLE" "$ID" \
+        </dev/null 3<"$TEST_DIR/marker3" 4<"$TEST_DIR/marker4" 2>"$TEST_DIR/err")" || status=$?
+    stderr="$(cat "$TEST_DIR/err")"
+    assert_success
+    assert_equal "$stdout" 0
+}
+
 # --- E: runc's -ENOSYS stub -------------------------------------------------------------------
 
 # probe_all: each number, its result, on one line ("1000=Function not implemented").
