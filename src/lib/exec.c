@@ -121,9 +121,8 @@ static int exec_terminal(const oci_process *p, int console_fd, rt_error **err)
     return r;
 }
 
-__attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_fd, int preserve,
-                                                 bool userns, int console_fd,
-                                                 const rt_seccomp *filter)
+__attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_fd, bool userns,
+                                                 int console_fd, const rt_seccomp *filter)
 {
     cleanup_error rt_error *err = NULL;
     sigset_t none;
@@ -167,7 +166,6 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
     }
     umask(p->user && p->user->has_umask ? p->user->umask : 022);
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-    process_close_fds(preserve);
     process_execve(p, exe, envp);
     rt_err(&err, errno, "exec %s", exe);
     sync_send(sync_fd, SYNC_ERROR, err->msg, NULL);
@@ -196,6 +194,11 @@ static int32_t join_and_clone(void *arg)
      * inherits it. */
     if (process_apply_oom_score(a->p, NULL) < 0)
         return errno ? -errno : -EINVAL;
+    /* CVE-2024-21626: only the preserved fds reach the process; marked
+     * here, through the host's procfs and before any filter (the child
+     * inherits the flags). */
+    if (process_close_fds(a->preserve, NULL) < 0)
+        return errno ? -errno : -EBADF;
     for (size_t i = 0; i < NS_KINDS; i++)
         if (a->t->ns_fds[i] >= 0 && setns(a->t->ns_fds[i], ns_order[i].type) < 0)
             return -errno;
@@ -203,7 +206,7 @@ static int32_t join_and_clone(void *arg)
         return -errno;
     pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid == 0)
-        exec_child(a->p, a->sync_fds[1], a->preserve, a->t->userns, a->console_fd, a->filter);
+        exec_child(a->p, a->sync_fds[1], a->t->userns, a->console_fd, a->filter);
     return pid < 0 ? -errno : pid;
 }
 

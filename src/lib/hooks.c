@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "hooks.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -103,6 +104,36 @@ static int hook_wait(pid_t pid, int timeout_s)
     return ws;
 }
 
+/* A signal as Go names it in runc's errors ("bad system call"): glibc's
+ * description, first letter in lower case. */
+static void signal_name(int sig, char *buf, size_t len)
+{
+    const char *d = sigdescr_np(sig);
+    snprintf(buf, len, "%s", d ? d : "unknown signal");
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+}
+
+/* The hook's wait status as an error in the words tools match in runc's:
+ * "error running hook: exit status N" or "… signal: NAME". */
+static int hook_status(const oci_hook *h, const char *phase, size_t idx, int ws, rt_error **err)
+{
+    if (WIFSIGNALED(ws)) {
+        char name[64];
+        signal_name(WTERMSIG(ws), name, sizeof(name));
+        return rt_err(err, 0, "hooks.%s[%zu] %s: error running hook: signal: %s%s", phase, idx,
+                      h->path, name, WCOREDUMP(ws) ? " (core dumped)" : "");
+    }
+    if (WEXITSTATUS(ws) == 127)
+        return rt_err(err, 0,
+                      "hooks.%s[%zu] %s: error running hook: exit status 127 (or it could not "
+                      "be executed)",
+                      phase, idx, h->path);
+    if (WEXITSTATUS(ws))
+        return rt_err(err, 0, "hooks.%s[%zu] %s: error running hook: exit status %d", phase, idx,
+                      h->path, WEXITSTATUS(ws));
+    return 0;
+}
+
 static int hook_run(const oci_hook *h, const char *phase, size_t idx, const char *state_json,
                     rt_error **err)
 {
@@ -129,20 +160,14 @@ static int hook_run(const oci_hook *h, const char *phase, size_t idx, const char
     sigaction(SIGPIPE, &old, NULL);
     int ws = hook_wait(pid, h->has_timeout ? h->timeout : 0);
     if (ws < 0 && errno == ETIMEDOUT)
-        return rt_err(err, 0, "hooks.%s[%zu] %s: timed out after %d s", phase, idx, h->path,
-                      h->timeout);
+        return rt_err(err, 0,
+                      "hooks.%s[%zu] %s: error running hook: hook ran past specified timeout "
+                      "of %d s",
+                      phase, idx, h->path, h->timeout);
     if (ws < 0)
-        return rt_err(err, errno, "hooks.%s[%zu] %s: wait", phase, idx, h->path);
-    if (WIFSIGNALED(ws))
-        return rt_err(err, 0, "hooks.%s[%zu] %s: killed by signal %d", phase, idx, h->path,
-                      WTERMSIG(ws));
-    if (WEXITSTATUS(ws) == 127)
-        return rt_err(err, 0, "hooks.%s[%zu] %s: could not be executed (or exited with 127)", phase,
-                      idx, h->path);
-    if (WEXITSTATUS(ws))
-        return rt_err(err, 0, "hooks.%s[%zu] %s: exited with status %d", phase, idx, h->path,
-                      WEXITSTATUS(ws));
-    return 0;
+        return rt_err(err, errno, "hooks.%s[%zu] %s: error running hook: wait", phase, idx,
+                      h->path);
+    return hook_status(h, phase, idx, ws, err);
 }
 
 int hooks_run(const oci_hook *hooks, size_t n, const char *phase, const char *state_json,

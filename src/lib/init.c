@@ -77,6 +77,9 @@ static int run_create_hooks(const init_args *a, init_result *res, rt_error **err
         return -1;
     if (t != SYNC_HOOKS_DONE || !res->created_json)
         return rt_err(err, 0, "sync: unexpected message %d", t);
+    /* As runc: they start in the container's root (still the host's path). */
+    if (h->create_container_len && chdir(a->rootfs) < 0)
+        return rt_err(err, errno, "chdir to rootfs %s", a->rootfs);
     return hooks_run(h->create_container, h->create_container_len, "createContainer",
                      res->created_json, err);
 }
@@ -133,6 +136,10 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
     static const oci_process none;
     const oci_process *p = cfg->process ? cfg->process : &none;
     enum sync_type t;
+    /* CVE-2024-21626: no fd of our caller (beyond the preserved ones) may
+     * reach a hook or the container; now, while no filter can refuse it. */
+    if (process_close_fds(a->preserve_fds, err) < 0)
+        return -1;
     if (chdir(a->bundle) < 0)
         return rt_err(err, errno, "chdir to bundle %s", a->bundle);
     if (sync_recv(a->sync_fd, &t, NULL, err) < 0)
@@ -259,7 +266,6 @@ void init_main(const init_args *a)
         fprintf(stderr, "rt: %s\n", err->msg);
         _exit(1);
     }
-    process_close_fds(a->preserve_fds);
     process_execve(a->cfg->process, res.exe, res.envp);
     fprintf(stderr, "rt: exec %s: %s\n", res.exe, strerror(errno));
     _exit(127);

@@ -2,6 +2,7 @@
 #include "process.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -346,15 +347,51 @@ char **process_environment(const oci_process *p)
     return envp;
 }
 
-void process_close_fds(int preserve)
+/* Mark each fd >= first listed in d (of /proc/self/fd) close-on-exec. */
+static int cloexec_listed(DIR *d, unsigned first, rt_error **err)
+{
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        char *end;
+        unsigned long fd = strtoul(de->d_name, &end, 10);
+        if (*end || end == de->d_name || fd < first || fd > INT32_MAX || (int)fd == dirfd(d))
+            continue;
+        int fl = fcntl((int)fd, F_GETFD);
+        if ((fl < 0 || fcntl((int)fd, F_SETFD, fl | FD_CLOEXEC) < 0) && errno != EBADF)
+            return rt_err(err, errno, "close inherited fds: mark fd %lu close-on-exec", fd);
+    }
+    return 0;
+}
+
+/* Without close_range(CLOSE_RANGE_CLOEXEC) (before Linux 5.11, or refused):
+ * each fd listed in /proc/self/fd, a procfs checked as such. */
+static int cloexec_by_walk(unsigned first, rt_error **err)
+{
+    int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return rt_err(err, errno, "close inherited fds: open /proc/self/fd");
+    DIR *d = fd_is_procfs(dfd) ? fdopendir(dfd) : NULL;
+    if (!d) {
+        close(dfd);
+        return rt_err(err, 0, "close inherited fds: /proc/self/fd is not a readable procfs");
+    }
+    int r = cloexec_listed(d, first, err);
+    closedir(d);
+    return r;
+}
+
+int process_close_fds(int preserve, rt_error **err)
 {
     unsigned first = 3 + (unsigned)preserve;
-    syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0 &&
+        cloexec_by_walk(first, err) < 0)
+        return -1;
     for (int fd = 3; fd < (int)first; fd++) {
         int fl = fcntl(fd, F_GETFD);
-        if (fl >= 0)
-            fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+        if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+            return rt_err(err, errno, "--preserve-fds: keep fd %d open", fd);
     }
+    return 0;
 }
 
 int process_execve(const oci_process *p, const char *exe, char **envp)

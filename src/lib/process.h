@@ -31,7 +31,10 @@ char **process_environment(const oci_process *p);
 /* execve exe with the process's args (NULL-terminated here); returns only on
  * failure, with errno. */
 int process_execve(const oci_process *p, const char *exe, char **envp);
-/* Only stdio and fds 3..3+preserve-1 survive the execve that follows. */
-void process_close_fds(int preserve);
+/* Only stdio and fds 3..3+preserve-1 survive the execve that follows: every
+ * other fd becomes close-on-exec (close_range, or each fd of /proc/self/fd
+ * where it fails).  Call it before any hook runs and before the seccomp
+ * filter is loaded (a profile may refuse close_range and fcntl). */
+int process_close_fds(int preserve, rt_error **err);
 
 #endif

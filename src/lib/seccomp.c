@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -363,13 +364,16 @@ static int add_rules(scmp_filter_ctx ctx, const oci_seccomp *s, uint32_t def, bo
         if (action == SCMP_ACT_NOTIFY) {
             *notify = true;
             /* The process hands the listener fd over with sendmsg(2): a
-             * notification it waits on there could never be answered. */
+             * notification it waits on there could never be answered.  And
+             * after the filter it writes (hook input, its errors) with
+             * write(2), which an agent may wait on in turn: refused as runc
+             * does, in runc's words. */
             for (size_t n = 0; n < sc->names_len; n++)
-                if (!strcmp(sc->names[n], "sendmsg"))
+                if (!strcmp(sc->names[n], "sendmsg") || !strcmp(sc->names[n], "write"))
                     return rt_err(err, 0,
                                   "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used "
-                                  "for sendmsg (rt passes the listener fd with it)",
-                                  i);
+                                  "for the %s syscall",
+                                  i, sc->names[n]);
         }
         /* libseccomp refuses a rule with the default action: it is one. */
         if (action == def)
@@ -407,6 +411,151 @@ static int export_bpf(scmp_filter_ctx ctx, rt_seccomp *f, rt_error **err)
     return 0;
 }
 
+/* runc's -ENOSYS stub.  A profile lists the syscalls of its day: a newer
+ * one (faccessat2, clone3, fchmodat2, …) or an unknown number would get the
+ * default action, EPERM say, and libc takes that as final instead of falling
+ * back to the older call.  So a syscall above the highest number the profile
+ * names for its architecture fails with ENOSYS before the filter proper.
+ * Only with a default that refuses: with ALLOW or LOG it would deny calls. */
+#define X32_SYSCALL_BIT 0x40000000u
+#define NR_OFFSET offsetof(struct seccomp_data, nr)
+#define ARCH_OFFSET offsetof(struct seccomp_data, arch)
+#define STUB_MAX 512
+
+typedef struct stub {
+    struct sock_filter insns[STUB_MAX];
+    unsigned short len;
+    unsigned short to_end[STUB_MAX]; /* the `ja` that jump past the stub */
+    unsigned short n_to_end;
+} stub;
+
+static void emit(stub *st, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+    if (st->len < STUB_MAX)
+        st->insns[st->len] = (struct sock_filter){code, jt, jf, k};
+    st->len++;
+}
+
+static void emit_to_end(stub *st)
+{
+    if (st->n_to_end < STUB_MAX)
+        st->to_end[st->n_to_end++] = st->len;
+    emit(st, BPF_JMP | BPF_JA, 0, 0, 0);
+}
+
+/* The highest number of any syscall the profile names, on arch (-1: none). */
+static int64_t last_syscall(const oci_seccomp *s, uint32_t arch)
+{
+    int64_t last = -1;
+    for (size_t i = 0; i < s->syscalls_len; i++)
+        for (size_t n = 0; n < s->syscalls[i].names_len; n++) {
+            int nr = seccomp_syscall_resolve_name_arch(arch, s->syscalls[i].names[n]);
+            /* negative: unknown, or a multiplexed pseudo number (socketcall) */
+            if (nr >= 0 && nr > last)
+                last = nr;
+        }
+    return last;
+}
+
+/* nr (loaded) above last: ENOSYS; else past the stub.  Four instructions. */
+static void emit_check(stub *st, int64_t last)
+{
+    emit(st, BPF_JMP | BPF_JGT | BPF_K, (uint32_t)last, 0, 1);
+    emit(st, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS, 0, 0);
+    emit_to_end(st);
+}
+
+/* One architecture (accumulator: the arch): its syscalls above last. */
+static void emit_arch(stub *st, uint32_t arch, int64_t last)
+{
+    emit(st, BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 4);
+    emit(st, BPF_LD | BPF_W | BPF_ABS, NR_OFFSET, 0, 0);
+    emit_check(st, last);
+}
+
+/* x86_64 and x32 share AUDIT_ARCH_X86_64; x32's numbers have bit 30 set.
+ * An x32 call without x32 in the profile goes on to the filter proper,
+ * which kills it as an architecture it does not list. */
+static void emit_x86_64(stub *st, int64_t last64, int64_t last32)
+{
+    uint8_t part64 = last64 >= 0 ? 2 : 0, part32 = last32 >= 0 ? 3 : 0;
+    emit(st, BPF_JMP | BPF_JEQ | BPF_K, SCMP_ARCH_X86_64, 0, (uint8_t)(3 + part64 + part32));
+    emit(st, BPF_LD | BPF_W | BPF_ABS, NR_OFFSET, 0, 0);
+    emit(st, BPF_JMP | BPF_JSET | BPF_K, X32_SYSCALL_BIT, (uint8_t)(part32 ? part64 + 1 : part64),
+         0);
+    if (last64 >= 0) {
+        emit(st, BPF_JMP | BPF_JGT | BPF_K, (uint32_t)last64, 0, 1);
+        emit(st, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS, 0, 0);
+    }
+    emit_to_end(st);
+    if (last32 >= 0)
+        emit_check(st, last32);
+}
+
+/* The architectures of the filter: the native one and those listed. */
+static size_t filter_arches(const oci_seccomp *s, uint32_t *out, size_t max)
+{
+    size_t n = 0;
+    out[n++] = seccomp_arch_native();
+    for (size_t i = 0; i < s->architectures_len && n < max; i++) {
+        uint32_t token;
+        if (parse_arch(s->architectures[i], &token) < 0)
+            continue;
+        bool seen = false;
+        for (size_t k = 0; k < n; k++)
+            seen |= out[k] == token;
+        if (!seen)
+            out[n++] = token;
+    }
+    return n;
+}
+
+static void build_stub(const oci_seccomp *s, stub *st)
+{
+    uint32_t arches[N(arch_table) + 1];
+    size_t n = filter_arches(s, arches, N(arches));
+    int64_t last64 = -1, last32 = -1;
+    emit(st, BPF_LD | BPF_W | BPF_ABS, ARCH_OFFSET, 0, 0);
+    for (size_t i = 0; i < n; i++) {
+        int64_t last = last_syscall(s, arches[i]);
+        if (arches[i] == SCMP_ARCH_X86_64)
+            last64 = last;
+        else if (arches[i] == SCMP_ARCH_X32)
+            last32 = last;
+        else if (last >= 0)
+            emit_arch(st, arches[i], last);
+    }
+    if (last64 >= 0 || last32 >= 0)
+        emit_x86_64(st, last64, last32);
+    for (size_t i = 0; i < st->n_to_end; i++)
+        st->insns[st->to_end[i]].k = (uint32_t)(st->len - st->to_end[i] - 1);
+}
+
+static int prepend_enosys_stub(const oci_seccomp *s, rt_seccomp *f, rt_error **err)
+{
+    cleanup_free stub *st = calloc(1, sizeof(*st));
+    if (!st)
+        return rt_err(err, ENOMEM, "seccomp");
+    build_stub(s, st);
+    if (st->len == 1) /* no architecture with a named syscall */
+        return 0;
+    size_t total = (size_t)st->len + f->len;
+    if (st->len > STUB_MAX || total > BPF_MAXINSNS)
+        return rt_err(err, 0,
+                      "linux.seccomp: the filter has %zu instructions (the kernel takes "
+                      "1 to %d)",
+                      total, BPF_MAXINSNS);
+    struct sock_filter *insns = malloc(total * sizeof(*insns));
+    if (!insns)
+        return rt_err(err, ENOMEM, "seccomp");
+    memcpy(insns, st->insns, st->len * sizeof(*insns));
+    memcpy(insns + st->len, f->insns, f->len * sizeof(*insns));
+    free(f->insns);
+    f->insns = insns;
+    f->len = (unsigned short)total;
+    return 0;
+}
+
 static int compile(const oci_seccomp *s, rt_seccomp *f, rt_error **err)
 {
     uint32_t def;
@@ -433,6 +582,8 @@ static int compile(const oci_seccomp *s, rt_seccomp *f, rt_error **err)
         r = 0;
     seccomp_release(ctx);
     if (r < 0)
+        return -1;
+    if (def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG && prepend_enosys_stub(s, f, err) < 0)
         return -1;
     if (notify) {
         if (!s->listener_path || !*s->listener_path)
@@ -589,7 +740,10 @@ static int send_state(const rt_seccomp *f, int listener, pid_t pid, const char *
     if (sock < 0)
         return rt_err(err, errno, "linux.seccomp.listenerPath: socket");
     if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        return rt_err(err, errno, "linux.seccomp.listenerPath: connect %s", path);
+        return rt_err(err, errno,
+                      "linux.seccomp.listenerPath: failed to connect with seccomp agent "
+                      "specified in the seccomp profile: connect %s",
+                      path);
     cleanup_free char *meta = f->listener_metadata ? json_string(f->listener_metadata) : NULL;
     /* One line: a newline can only be whitespace between JSON tokens. */
     cleanup_free char *state = xstrdup(state_json);

@@ -72,7 +72,7 @@ setup() {
     assert_failure
     if is_rt; then
         assert_rt_error_line
-        assert_contains "$stderr" "hooks.prestart[0] /bin/false: exited with status 1"
+        assert_contains "$stderr" "hooks.prestart[0] /bin/false: error running hook: exit status 1"
     fi
     rtc start "$ID"
     assert_failure

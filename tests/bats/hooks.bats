@@ -109,7 +109,7 @@ EOS
     rtc create -b "$BUNDLE" "$ID"
     assert_failure
     assert_rt_error_line
-    assert_contains "$stderr" "hooks.createRuntime[0] /bin/false: exited with status 1"
+    assert_contains "$stderr" "hooks.createRuntime[0] /bin/false: error running hook: exit status 1"
     assert_no_leak "$ID"
 }
 
@@ -117,7 +117,7 @@ EOS
     cfg '.hooks = {"createContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 7"]}]}'
     rtc create -b "$BUNDLE" "$ID"
     assert_failure
-    assert_contains "$stderr" "hooks.createContainer[0] /bin/sh: exited with status 7"
+    assert_contains "$stderr" "hooks.createContainer[0] /bin/sh: error running hook: exit status 7"
     assert_no_leak "$ID"
 }
 
@@ -127,7 +127,7 @@ EOS
     local t0=$SECONDS
     rtc create -b "$BUNDLE" "$ID"
     assert_failure
-    assert_contains "$stderr" "hooks.prestart[0] /bin/sh: timed out after 1 s"
+    assert_contains "$stderr" "hooks.prestart[0] /bin/sh: error running hook: hook ran past specified timeout of 1 s"
     ((SECONDS - t0 < 20)) || fail "the timeout was not enforced"
     local pid
     pid="$(cat "$TEST_DIR/hook.pid")"
@@ -142,7 +142,7 @@ EOS
     assert_success
     rtc start "$ID"
     assert_failure
-    assert_contains "$stderr" "hooks.poststart[0] /bin/false: exited with status 1"
+    assert_contains "$stderr" "hooks.poststart[0] /bin/false: error running hook: exit status 1"
     # destroyed as lifecycle step 12 says, and poststop ran
     assert_no_leak "$ID"
     grep -q "^poststop stopped $ID" "$HOOKLOG" || fail "poststop did not run"
@@ -153,7 +153,7 @@ EOS
     set_args true
     rtc run -b "$BUNDLE" "$ID"
     assert_success
-    assert_contains "$stderr" "hooks.poststop[0] /bin/false: exited with status 1"
+    assert_contains "$stderr" "hooks.poststop[0] /bin/false: error running hook: exit status 1"
     assert_no_leak "$ID"
 }
 
@@ -188,6 +188,6 @@ EOS
     set_args true
     rtc run -b "$BUNDLE" "$ID"
     assert_success
-    assert_contains "$stderr" "hooks.poststop[0] /bin/false: exited with status 1"
+    assert_contains "$stderr" "hooks.poststop[0] /bin/false: error running hook: exit status 1"
     assert_equal "$(cat "$HOOKLOG")" second
 }

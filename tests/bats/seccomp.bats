@@ -424,7 +424,7 @@ audit_records() {
     notify_profile
     rtc create -b "$BUNDLE" "$ID"
     assert_failure
-    is_rt && assert_contains "$stderr" "listenerPath: connect"
+    assert_contains "$stderr" "failed to connect with seccomp agent"
     assert_contains "$stderr" "nobody.sock"
     assert_no_leak "$ID"
 }

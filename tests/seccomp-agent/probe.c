@@ -8,6 +8,7 @@
  *   probe socket DOMAIN       socket(DOMAIN, SOCK_STREAM, 0)
  *   probe personality VALUE   personality(VALUE)
  *   probe i386-getpid         getpid through int $0x80 (the i386 ABI: AUDIT_ARCH_I386)
+ *   probe nr N                system call number N with six zero arguments
  *
  * Linked statically: it runs in the busybox rootfs. */
 #include <errno.h>
@@ -39,7 +40,8 @@ static long i386_getpid(void)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: probe keyctl|add_key|clone3|socket N|personality N|i386-getpid\n");
+        fprintf(stderr,
+                "usage: probe keyctl|add_key|clone3|socket N|personality N|i386-getpid|nr N\n");
         return 2;
     }
     const char *what = argv[1];
@@ -62,6 +64,8 @@ int main(int argc, char **argv)
         r = personality((unsigned long)arg);
     } else if (!strcmp(what, "i386-getpid")) {
         r = i386_getpid();
+    } else if (!strcmp(what, "nr")) {
+        r = syscall(arg, 0, 0, 0, 0, 0, 0);
     } else {
         fprintf(stderr, "probe: unknown syscall %s\n", what);
         return 2;
