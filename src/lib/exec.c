@@ -358,6 +358,9 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
             return -1;
         }
         *p = (*cfg)->process;
+        /* As runc: the config's terminal is the init's; an exec'd process
+         * has one only with --tty. */
+        (*p)->terminal = false;
     }
     if (apply_flags(*p, o, err) < 0)
         return -1;
