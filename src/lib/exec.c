@@ -141,9 +141,9 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
      * controlling terminal (exec_terminal made a session for --tty). */
     if (!err && console_fd < 0 && setsid() < 0)
         rt_err(&err, errno, "setsid");
-    cleanup_close int cwd = -1;
-    if (!err && process_apply_limits(p, &err) == 0 && (cwd = path_open_cwd(p->cwd, &err)) >= 0)
-        path_enter_cwd(cwd, p->cwd, &err);
+    bool cwd_later = false;
+    if (!err && process_apply_limits(p, &err) == 0 && process_enter_cwd(p, &cwd_later, &err) == 0)
+        process_chown_stdio(p, &err);
     if (!err && !(envp = process_environment(p)))
         rt_err(&err, ENOMEM, "environment");
     if (!err)
@@ -154,9 +154,8 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
         seccomp_filter_load(filter, sync_fd, &err);
     if (!err)
         process_apply_identity(p, userns, &err);
-    /* Checked to be inside the root above; a filter may refuse getcwd now. */
-    if (!err && fchdir(cwd) < 0)
-        rt_err(&err, errno, "process.cwd: chdir %s", p->cwd);
+    if (!err && cwd_later)
+        process_enter_cwd_late(p, &err);
     if (!err)
         process_find_executable(p, &exe, &err);
     if (!err && p->no_new_privileges)
@@ -370,8 +369,9 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
         return rt_err(err, 0,
                       "cannot allocate tty if rt will detach without setting console "
                       "socket");
-    if ((*p)->terminal && !o->console_socket && !isatty(0))
-        return rt_err(err, 0, "exec --tty: rt's stdin is not a terminal; use --console-socket");
+    if ((*p)->terminal && !o->console_socket && !terminal_available())
+        return rt_err(err, 0,
+                      "exec --tty: rt has no terminal (stdio nor /dev/tty); use --console-socket");
     if (!(*p)->terminal && o->console_socket)
         return rt_err(err, 0, "cannot use console socket if rt will not allocate tty");
     if (process_validate(*p, err) < 0 || sched_validate_process(*p, err) < 0)

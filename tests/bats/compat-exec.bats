@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # exec, terminals, the process's cwd and identity as runc 1.1.5 does them (issue #13, items
-# A B): the same bundle and commands under runc and rt, compared as transcripts.
+# A B C D): the same bundle and commands under runc and rt, compared as transcripts.
 
 load helpers
 load compare-helpers
@@ -23,6 +23,14 @@ recv_tty() {
         sleep 0.02
     done
     fail "recvtty did not listen on $1"
+}
+
+# in_pty I CMD: CMD (a shell command line; RUNTIME and ROOT_DIR name runtime I and its root)
+# in a new session whose controlling terminal is a pty of script(1); its output without \r.
+in_pty() {
+    command -v script >/dev/null || skip "script(1) not installed"
+    RUNTIME="${RUNTIMES[$1]}" ROOT_DIR="$TEST_DIR/root-$1" \
+        timeout -k 5 "$RT_CMD_TIMEOUT" script -qec "$2" /dev/null </dev/null | tr -d '\r\0'
 }
 
 # A: runc's exec has a terminal only with --tty; the config's process.terminal is the init's.
@@ -79,4 +87,86 @@ scenario_exec_status() {
 
 @test "compat B: exec exits 255 when it fails itself, else with the process's status" {
     compare scenario_exec_status
+}
+
+# C: run with a terminal and all of rt's stdio redirected, in a session with a controlling
+# terminal: the pty is allocated and relayed (window size from /dev/tty), and it belongs to
+# the process's user (uid only, the group stays tty's).
+scenario_run_terminal_from_session() {
+    local b id
+    b="$(bundle_for "$1")"
+    cfg '.process.terminal = true | .process.user.uid = 1000 | .process.user.gid = 1000' "$b"
+    set_args_in "$b" sh -c 'echo hi; tty; stat -c "%u %g" "$(tty)"; stty size; exit 3'
+    id="$(cid "$1")"
+    # shellcheck disable=SC2016
+    in_pty "$1" "stty rows 21 cols 77; \"\$RUNTIME\" --root \"\$ROOT_DIR\" run -b '$b' '$id' </dev/null >'$TEST_DIR/out-$1' 2>&1; echo rc=\$? >>'$TEST_DIR/out-$1'" >/dev/null
+    cat "$TEST_DIR/out-$1" | tr -d '\r'
+    # without a controlling terminal there is nothing to relay: an error
+    id="$(cid "$1")"
+    status=0
+    setsid -w timeout -k 5 "$RT_CMD_TIMEOUT" "${RUNTIMES[$1]}" --root "$TEST_DIR/root-$1" \
+        run -b "$b" "$id" </dev/null >/dev/null 2>&1 || status=$?
+    echo "no terminal: $status"
+}
+
+@test "compat C: run with a terminal relays the session's terminal with stdio redirected" {
+    compare scenario_run_terminal_from_session
+}
+
+# C: stdio that is a file or pipe becomes the process's user's; /dev/null does not.
+scenario_stdio_owner() {
+    local b id
+    b="$(bundle_for "$1")"
+    set_args_in "$b" sleep 1000
+    id="$(cid "$1")"
+    on "$1" run -d -b "$b" "$id"
+    echo "run -d: $status"
+    # the shell's own stdio (stat in $(...) is a child: busybox may run an applet with a
+    # redirection in the shell itself)
+    # shellcheck disable=SC2016
+    on "$1" exec -d --user 1000:1000 "$id" sh -c \
+        'o="$(stat -L -c "%u %g" /proc/$$/fd/0 /proc/$$/fd/1 /proc/$$/fd/2)"; echo "$o" >/dev/shm/o; mv /dev/shm/o /dev/shm/owners'
+    echo "exec -d: $status"
+    on "$1" exec "$id" sh -c 'for i in $(seq 250); do [ -e /dev/shm/owners ] && exec cat /dev/shm/owners; sleep 0.02; done'
+    echo "owners (stdin /dev/null, stdout and stderr files): $status $stdout"
+    on "$1" delete --force "$id"
+}
+
+@test "compat C: stdio other than /dev/null is chowned to the process's uid" {
+    compare scenario_stdio_owner
+}
+
+@test "compat C: rt does not chown the caller's terminal (runc does)" {
+    set_args sleep 1000
+    rtc run -d -b "$BUNDLE" "$ID"
+    assert_success
+    local out
+    # shellcheck disable=SC2016
+    out="$(in_pty 0 "\"\$RUNTIME\" --root '$ROOT' exec --user 1000 '$ID' sh -c 'stat -L -c %u /proc/\$\$/fd/0'")"
+    assert_equal "$out" 0
+}
+
+# D: a cwd the user cannot reach is entered while still privileged, for create and exec --user.
+scenario_cwd_unreachable_for_user() {
+    local b id
+    b="$(bundle_for "$1")"
+    mkdir -p -m 0700 "$b/rootfs/root"
+    chmod 0700 "$b/rootfs/root"
+    cfg '.process.cwd = "/root" | .process.user.uid = 1000 | .process.user.gid = 1000' "$b"
+    set_args_in "$b" sh -c 'pwd; id -u; ls . >/dev/null 2>&1 || echo cannot-list'
+    id="$(cid "$1")"
+    on "$1" run -b "$b" "$id"
+    echo "run: $status $stdout"
+    set_args_in "$b" sleep 1000
+    cfg '.process.cwd = "/" | .process.user.uid = 0 | .process.user.gid = 0' "$b"
+    id="$(cid "$1")"
+    on "$1" run -d -b "$b" "$id"
+    echo "run -d: $status"
+    on "$1" exec --user 1000 --cwd /root "$id" pwd
+    echo "exec --user --cwd: $status $stdout"
+    on "$1" delete --force "$id"
+}
+
+@test "compat D: process.cwd the user cannot search is entered before the identity switch" {
+    compare scenario_cwd_unreachable_for_user
 }
