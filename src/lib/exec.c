@@ -379,7 +379,71 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
     return 0;
 }
 
-/* --cgroup: the container's cgroup directories, with [<controller>:]<path>
+/* The path of --cgroup below the container's cgroup, as runc joins it:
+ * "/" and "" are the container's own, "a/./b/" is "a/b"; a ".." may not
+ * climb above the container's cgroup.  NULL when it would. */
+static char *sub_cgroup_path(const char *path)
+{
+    cleanup_free char *copy = xstrdup(path);
+    char *out = calloc(1, strlen(path) + 1);
+    if (!out)
+        abort();
+    char *save = NULL;
+    for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(c, "."))
+            continue;
+        if (strcmp(c, "..")) {
+            if (*out)
+                strcat(out, "/");
+            strcat(out, c);
+            continue;
+        }
+        char *slash = strrchr(out, '/');
+        if (!*out) {
+            free(out);
+            return NULL;
+        }
+        *(slash ? slash : out) = '\0';
+    }
+    return out;
+}
+
+/* Put the directories of the hierarchies of `only` (a comma-separated list
+ * of controllers, as runc takes "cpu,cpuacct:sub"; NULL: all of them) to
+ * the existing sub-cgroup `sub` of the container's. */
+static int pick_sub_cgroup(const rt_state *st, const char *arg, char *only, const char *sub,
+                           rt_state *out, rt_error **err)
+{
+    const char *dirs[32];
+    size_t n = 0;
+    char *save = NULL;
+    for (char *c = only ? strtok_r(only, ",", &save) : NULL; c; c = strtok_r(NULL, ",", &save)) {
+        if (n == sizeof(dirs) / sizeof(*dirs) || !(dirs[n++] = cgroup_dir_for(st, c)))
+            return rt_err(err, 0, "--cgroup %s: no %s controller in the container's cgroups", arg,
+                          c);
+    }
+    if (only && !n)
+        return rt_err(err, 0, "--cgroup %s: empty controller list", arg);
+    for (size_t i = 0; i < st->cgroups_len; i++) {
+        bool chosen = !only;
+        for (size_t k = 0; k < n; k++)
+            chosen = chosen || !strcmp(st->cgroups[i], dirs[k]);
+        if (!chosen)
+            continue;
+        char *dir = *sub ? xasprintf("%s/%s", st->cgroups[i], sub) : xstrdup(st->cgroups[i]);
+        if (access(dir, F_OK) < 0) {
+            int e = errno;
+            rt_err(err, e, "--cgroup %s: %s", arg, dir);
+            free(dir);
+            return -1;
+        }
+        free(out->cgroups[i]);
+        out->cgroups[i] = dir;
+    }
+    return 0;
+}
+
+/* --cgroup: the container's cgroup directories, with [<controllers>:]<path>
  * sub-cgroups (which must exist) in place of the container's own. */
 static int exec_cgroups(const rt_state *st, const exec_opts *o, rt_state *out, rt_error **err)
 {
@@ -392,32 +456,17 @@ static int exec_cgroups(const rt_state *st, const exec_opts *o, rt_state *out, r
     for (size_t k = 0; k < o->cgroups_len; k++) {
         cleanup_free char *spec = xstrdup(o->cgroups[k]);
         char *colon = strchr(spec, ':');
-        const char *path = colon ? colon + 1 : spec;
-        const char *only = NULL;
-        if (colon) {
+        if (colon)
             *colon = '\0';
-            if (!(only = cgroup_dir_for(st, spec)))
-                return rt_err(err, 0, "--cgroup %s: no %s controller in the container's cgroups",
-                              o->cgroups[k], spec);
-        }
-        if (!*path || strstr(path, "..") || path[0] == '/')
-            return rt_err(err, 0,
-                          "--cgroup %s: must be a relative path below the container's "
-                          "cgroup",
+        else if (o->cgroups_len > 1)
+            return rt_err(err, 0, "--cgroup %s: without <controller>: it must be the only --cgroup",
                           o->cgroups[k]);
-        for (size_t i = 0; i < st->cgroups_len; i++) {
-            if (only && strcmp(st->cgroups[i], only))
-                continue;
-            char *dir = xasprintf("%s/%s", st->cgroups[i], path);
-            if (access(dir, F_OK) < 0) {
-                int e = errno;
-                rt_err(err, e, "--cgroup %s: %s", o->cgroups[k], dir);
-                free(dir);
-                return -1;
-            }
-            free(out->cgroups[i]);
-            out->cgroups[i] = dir;
-        }
+        cleanup_free char *sub = sub_cgroup_path(colon ? colon + 1 : spec);
+        if (!sub)
+            return rt_err(err, 0, "--cgroup %s: must be a path below the container's cgroup",
+                          o->cgroups[k]);
+        if (pick_sub_cgroup(st, o->cgroups[k], colon ? spec : NULL, sub, out, err) < 0)
+            return -1;
     }
     return 0;
 }

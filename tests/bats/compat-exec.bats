@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # exec, terminals, the process's cwd and identity as runc 1.1.5 does them (issue #13, items
-# A B C D): the same bundle and commands under runc and rt, compared as transcripts.
+# A B C D O): the same bundle and commands under runc and rt, compared as transcripts.
 
 load helpers
 load compare-helpers
@@ -169,4 +169,39 @@ scenario_cwd_unreachable_for_user() {
 
 @test "compat D: process.cwd the user cannot search is entered before the identity switch" {
     compare scenario_cwd_unreachable_for_user
+}
+
+# O: --cgroup / (the container's own) and comma-separated controller lists.
+scenario_exec_cgroup_forms() {
+    local b id d subs=()
+    b="$(bundle_for "$1")"
+    set_args_in "$b" sleep 1000
+    id="$(cid "$1")"
+    on "$1" run -d -b "$b" "$id"
+    echo "run -d: $status"
+    on "$1" exec --cgroup / "$id" cat /proc/self/cgroup
+    echo "--cgroup /: $status, not the container's: $(grep -vc "/$id\$" <<<"$stdout")"
+    on "$1" exec --cgroup / --cgroup / "$id" true
+    echo "two --cgroup without a controller: $status"
+    for d in $(cgroups_of "$id"); do
+        if [[ -e "$d/cpu.shares" || -e "$d/cpuacct.usage" ]]; then
+            mkdir "$d/sub"
+            subs+=("$d/sub")
+        fi
+    done
+    on "$1" exec --cgroup cpu,cpuacct:sub "$id" cat /proc/self/cgroup
+    echo "--cgroup cpu,cpuacct:sub: $status"
+    grep -E '^[0-9]+:(cpu|cpuacct|cpu,cpuacct|cpuacct,cpu|memory):' <<<"$stdout" | sort |
+        sed -E "s#^[0-9]+:##; s#:.*/$id#:ID#"
+    on "$1" exec --cgroup cpu:/sub/../sub/ "$id" true
+    echo "--cgroup cpu:/sub/../sub/: $status"
+    on "$1" exec --cgroup cpu:../x "$id" true
+    echo "--cgroup cpu:../x: $status"
+    rmdir "${subs[@]}"
+    on "$1" delete --force "$id"
+}
+
+@test "compat O: exec --cgroup / and co-mounted controller lists" {
+    cgroup_v2 && skip "v1 controllers"
+    compare scenario_exec_cgroup_forms
 }
