@@ -56,9 +56,9 @@ int cmd_exec(const global_opts *g, int argc, char **argv, rt_error **err)
     o.caps_len = caps.len;
     o.cgroups = cgroups.items;
     o.cgroups_len = cgroups.len;
+    /* As runc: 255 when exec itself fails, else the process's status. */
     int status;
-    if (container_exec(&o, &status, err) == 0)
-        r = status;
+    r = container_exec(&o, &status, err) == 0 ? status : 255;
 out:
     free(env.items);
     free(gids.items);

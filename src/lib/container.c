@@ -644,7 +644,8 @@ static int recv_sized_master(int console, int *master, rt_error **err)
 {
     if (console_recv_master(console, master, err) < 0)
         return -1;
-    terminal_copy_size(0, *master);
+    cleanup_close int host = terminal_of_session();
+    terminal_copy_size(host, *master);
     return 0;
 }
 

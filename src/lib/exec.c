@@ -140,9 +140,9 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
      * controlling terminal (exec_terminal made a session for --tty). */
     if (!err && console_fd < 0 && setsid() < 0)
         rt_err(&err, errno, "setsid");
-    cleanup_close int cwd = -1;
-    if (!err && process_apply_limits(p, &err) == 0 && (cwd = path_open_cwd(p->cwd, &err)) >= 0)
-        path_enter_cwd(cwd, p->cwd, &err);
+    bool cwd_later = false;
+    if (!err && process_apply_limits(p, &err) == 0 && process_enter_cwd(p, &cwd_later, &err) == 0)
+        process_chown_stdio(p, &err);
     if (!err && !(envp = process_environment(p)))
         rt_err(&err, ENOMEM, "environment");
     if (!err)
@@ -153,9 +153,8 @@ __attribute__((noreturn)) static void exec_child(const oci_process *p, int sync_
         seccomp_filter_load(filter, sync_fd, &err);
     if (!err)
         process_apply_identity(p, userns, &err);
-    /* Checked to be inside the root above; a filter may refuse getcwd now. */
-    if (!err && fchdir(cwd) < 0)
-        rt_err(&err, errno, "process.cwd: chdir %s", p->cwd);
+    if (!err && cwd_later)
+        process_enter_cwd_late(p, &err);
     if (!err)
         process_find_executable(p, &exe, &err);
     if (!err && p->no_new_privileges)
@@ -361,6 +360,9 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
             return -1;
         }
         *p = (*cfg)->process;
+        /* As runc: the config's terminal is the init's; an exec'd process
+         * has one only with --tty. */
+        (*p)->terminal = false;
     }
     if (apply_flags(*p, o, err) < 0)
         return -1;
@@ -370,8 +372,9 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
         return rt_err(err, 0,
                       "cannot allocate tty if rt will detach without setting console "
                       "socket");
-    if ((*p)->terminal && !o->console_socket && !isatty(0))
-        return rt_err(err, 0, "exec --tty: rt's stdin is not a terminal; use --console-socket");
+    if ((*p)->terminal && !o->console_socket && !terminal_available())
+        return rt_err(err, 0,
+                      "exec --tty: rt has no terminal (stdio nor /dev/tty); use --console-socket");
     if (!(*p)->terminal && o->console_socket)
         return rt_err(err, 0, "cannot use console socket if rt will not allocate tty");
     if (process_validate(*p, err) < 0 || sched_validate_process(*p, err) < 0)
@@ -379,7 +382,71 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
     return 0;
 }
 
-/* --cgroup: the container's cgroup directories, with [<controller>:]<path>
+/* The path of --cgroup below the container's cgroup, as runc joins it:
+ * "/" and "" are the container's own, "a/./b/" is "a/b"; a ".." may not
+ * climb above the container's cgroup.  NULL when it would. */
+static char *sub_cgroup_path(const char *path)
+{
+    cleanup_free char *copy = xstrdup(path);
+    char *out = calloc(1, strlen(path) + 1);
+    if (!out)
+        abort();
+    char *save = NULL;
+    for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(c, "."))
+            continue;
+        if (strcmp(c, "..")) {
+            if (*out)
+                strcat(out, "/");
+            strcat(out, c);
+            continue;
+        }
+        char *slash = strrchr(out, '/');
+        if (!*out) {
+            free(out);
+            return NULL;
+        }
+        *(slash ? slash : out) = '\0';
+    }
+    return out;
+}
+
+/* Put the directories of the hierarchies of `only` (a comma-separated list
+ * of controllers, as runc takes "cpu,cpuacct:sub"; NULL: all of them) to
+ * the existing sub-cgroup `sub` of the container's. */
+static int pick_sub_cgroup(const rt_state *st, const char *arg, char *only, const char *sub,
+                           rt_state *out, rt_error **err)
+{
+    const char *dirs[32];
+    size_t n = 0;
+    char *save = NULL;
+    for (char *c = only ? strtok_r(only, ",", &save) : NULL; c; c = strtok_r(NULL, ",", &save)) {
+        if (n == sizeof(dirs) / sizeof(*dirs) || !(dirs[n++] = cgroup_dir_for(st, c)))
+            return rt_err(err, 0, "--cgroup %s: no %s controller in the container's cgroups", arg,
+                          c);
+    }
+    if (only && !n)
+        return rt_err(err, 0, "--cgroup %s: empty controller list", arg);
+    for (size_t i = 0; i < st->cgroups_len; i++) {
+        bool chosen = !only;
+        for (size_t k = 0; k < n; k++)
+            chosen = chosen || !strcmp(st->cgroups[i], dirs[k]);
+        if (!chosen)
+            continue;
+        char *dir = *sub ? xasprintf("%s/%s", st->cgroups[i], sub) : xstrdup(st->cgroups[i]);
+        if (access(dir, F_OK) < 0) {
+            int e = errno;
+            rt_err(err, e, "--cgroup %s: %s", arg, dir);
+            free(dir);
+            return -1;
+        }
+        free(out->cgroups[i]);
+        out->cgroups[i] = dir;
+    }
+    return 0;
+}
+
+/* --cgroup: the container's cgroup directories, with [<controllers>:]<path>
  * sub-cgroups (which must exist) in place of the container's own. */
 static int exec_cgroups(const rt_state *st, const exec_opts *o, rt_state *out, rt_error **err)
 {
@@ -392,32 +459,17 @@ static int exec_cgroups(const rt_state *st, const exec_opts *o, rt_state *out, r
     for (size_t k = 0; k < o->cgroups_len; k++) {
         cleanup_free char *spec = xstrdup(o->cgroups[k]);
         char *colon = strchr(spec, ':');
-        const char *path = colon ? colon + 1 : spec;
-        const char *only = NULL;
-        if (colon) {
+        if (colon)
             *colon = '\0';
-            if (!(only = cgroup_dir_for(st, spec)))
-                return rt_err(err, 0, "--cgroup %s: no %s controller in the container's cgroups",
-                              o->cgroups[k], spec);
-        }
-        if (!*path || strstr(path, "..") || path[0] == '/')
-            return rt_err(err, 0,
-                          "--cgroup %s: must be a relative path below the container's "
-                          "cgroup",
+        else if (o->cgroups_len > 1)
+            return rt_err(err, 0, "--cgroup %s: without <controller>: it must be the only --cgroup",
                           o->cgroups[k]);
-        for (size_t i = 0; i < st->cgroups_len; i++) {
-            if (only && strcmp(st->cgroups[i], only))
-                continue;
-            char *dir = xasprintf("%s/%s", st->cgroups[i], path);
-            if (access(dir, F_OK) < 0) {
-                int e = errno;
-                rt_err(err, e, "--cgroup %s: %s", o->cgroups[k], dir);
-                free(dir);
-                return -1;
-            }
-            free(out->cgroups[i]);
-            out->cgroups[i] = dir;
-        }
+        cleanup_free char *sub = sub_cgroup_path(colon ? colon + 1 : spec);
+        if (!sub)
+            return rt_err(err, 0, "--cgroup %s: must be a path below the container's cgroup",
+                          o->cgroups[k]);
+        if (pick_sub_cgroup(st, o->cgroups[k], colon ? spec : NULL, sub, out, err) < 0)
+            return -1;
     }
     return 0;
 }

@@ -105,10 +105,9 @@ static int process_setup(const init_args *a, init_result *res, bool userns, rt_e
         return -1;
     if (!(res->envp = process_environment(p)))
         return rt_err(err, ENOMEM, "environment");
-    /* chdir as root first (the user may not search the path), and again as
-     * the user below so a cwd the user cannot enter fails here. */
-    cleanup_close int cwd = path_open_cwd(p->cwd, err);
-    if (cwd < 0 || path_enter_cwd(cwd, p->cwd, err) < 0 || lsm_apply_exec(p, err) < 0)
+    bool cwd_later;
+    if (process_enter_cwd(p, &cwd_later, err) < 0 || process_chown_stdio(p, err) < 0 ||
+        lsm_apply_exec(p, err) < 0)
         return -1;
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before
      * the capabilities go; with it, as late as we can (runc's timing). */
@@ -116,9 +115,8 @@ static int process_setup(const init_args *a, init_result *res, bool userns, rt_e
         return -1;
     if (process_apply_identity(p, userns, err) < 0)
         return -1;
-    /* Checked to be inside the root above; a filter may refuse getcwd now. */
-    if (fchdir(cwd) < 0)
-        return rt_err(err, errno, "process.cwd: chdir %s", p->cwd);
+    if (cwd_later && process_enter_cwd_late(p, err) < 0)
+        return -1;
     if (process_find_executable(p, &res->exe, err) < 0)
         return -1;
     umask(p->user && p->user->has_umask ? p->user->umask : 022);

@@ -15,8 +15,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #include "log.h"
+#include "util/path.h"
 #include "util/util.h"
 
 static const struct {
@@ -228,6 +230,59 @@ static int set_caps(const oci_capabilities *c, int last, const bool *usable, rt_
          * refused by the kernel; warn and go on. */
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
             log_debug("cannot raise ambient capability %s: %s", c->ambient[i], strerror(errno));
+    }
+    return 0;
+}
+
+int process_enter_cwd(const oci_process *p, bool *later, rt_error **err)
+{
+    cleanup_error rt_error *e = NULL;
+    cleanup_close int fd = path_open_cwd(p->cwd, &e);
+    *later = false;
+    if (fd >= 0 && path_enter_cwd(fd, p->cwd, &e) == 0)
+        return 0;
+    if (e->errnum == EACCES || e->errnum == EPERM) {
+        *later = true;
+        return 0;
+    }
+    return rt_err(err, 0, "%s", e->msg);
+}
+
+int process_enter_cwd_late(const oci_process *p, rt_error **err)
+{
+    cleanup_close int fd = path_open_cwd(p->cwd, err);
+    return fd < 0 ? -1 : path_enter_cwd(fd, p->cwd, err);
+}
+
+/* Stdio the process may own: a pipe, socket or file the caller gave it, or
+ * the pty of its terminal (a pty slave, major 136-143).  Of the devices, runc
+ * also chowns the caller's terminal (`exec -u 1000` from a root shell would
+ * hand the host's terminal to uid 1000, who could read what root types): not
+ * we; nor /dev/null, which runc skips too.  By fd only: the container's
+ * /dev/null may be an image's symlink (crun CVE-2026-88265). */
+static bool owned_by_process(const oci_process *p, const struct stat *sb)
+{
+    if (S_ISCHR(sb->st_mode))
+        return p->terminal && major(sb->st_rdev) >= 136 && major(sb->st_rdev) <= 143;
+    return S_ISREG(sb->st_mode) || S_ISFIFO(sb->st_mode) || S_ISSOCK(sb->st_mode);
+}
+
+int process_chown_stdio(const oci_process *p, rt_error **err)
+{
+    uid_t uid = p->user && p->user->has_uid ? p->user->uid : 0;
+    for (int fd = 0; fd < 3; fd++) {
+        struct stat sb;
+        if (fstat(fd, &sb) < 0) {
+            if (errno == EBADF)
+                continue;
+            return rt_err(err, errno, "stat fd %d", fd);
+        }
+        if (sb.st_uid == uid || !owned_by_process(p, &sb))
+            continue;
+        /* An owner or group the user namespace does not map (EINVAL,
+         * EPERM), a read-only /dev (EROFS): leave it as it is. */
+        if (fchown(fd, uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS)
+            return rt_err(err, errno, "chown fd %d to uid %u", fd, uid);
     }
     return 0;
 }

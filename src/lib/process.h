@@ -19,6 +19,16 @@ int process_validate(const oci_process *p, rt_error **err);
 int process_apply_limits(const oci_process *p, rt_error **err);
 /* oom_score_adj through the real procfs: before pivot_root or setns. */
 int process_apply_oom_score(const oci_process *p, rt_error **err);
+/* process.cwd as runc enters it: while still privileged (the user may not
+ * search the way there, e.g. /root); *later when that was refused (EACCES,
+ * EPERM), to be tried again as the user with process_enter_cwd_late (e.g. a
+ * directory of the user's on a root-squashing filesystem). */
+int process_enter_cwd(const oci_process *p, bool *later, rt_error **err);
+int process_enter_cwd_late(const oci_process *p, rt_error **err);
+/* As runc: stdio that is a pipe, socket or file, or the process's own pty
+ * (never /dev/null), becomes the user's (uid only), so the process can reopen
+ * /dev/stdout; before the identity switch, since it needs CAP_CHOWN. */
+int process_chown_stdio(const oci_process *p, rt_error **err);
 /* Switch to the process's user and capability sets, then no_new_privs. */
 int process_apply_identity(const oci_process *p, bool userns, rt_error **err);
 /* Find args[0] as execve(2) will need it, using PATH from the process env. */

@@ -149,6 +149,24 @@ int console_recv_master(int sock, int *master, rt_error **err)
     return 0;
 }
 
+int terminal_of_session(void)
+{
+    static const int stdio[] = {2, 1, 0};
+    for (size_t i = 0; i < 3; i++)
+        if (isatty(stdio[i]))
+            return fcntl(stdio[i], F_DUPFD_CLOEXEC, 3);
+    return open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+}
+
+bool terminal_available(void)
+{
+    int fd = terminal_of_session();
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
+}
+
 void terminal_copy_size(int from, int to)
 {
     struct winsize ws;
@@ -181,12 +199,13 @@ static bool reap(pid_t pid, int *status)
 int terminal_proxy(int master, int sigfd, pid_t pid, int *status, rt_error **err)
 {
     struct termios saved;
-    bool raw = isatty(0) && tcgetattr(0, &saved) == 0;
+    cleanup_close int host = terminal_of_session();
+    bool raw = host >= 0 && tcgetattr(host, &saved) == 0;
     if (raw) {
         struct termios t = saved;
         cfmakeraw(&t);
-        tcsetattr(0, TCSANOW, &t);
-        terminal_copy_size(0, master);
+        tcsetattr(host, TCSANOW, &t);
+        terminal_copy_size(host, master);
     }
     bool in_open = true, out_open = true, exited = false;
     while (!exited || out_open) {
@@ -205,7 +224,7 @@ int terminal_proxy(int master, int sigfd, pid_t pid, int *status, rt_error **err
                 if (si.ssi_signo == SIGCHLD)
                     exited = exited || reap(pid, status);
                 else if (si.ssi_signo == SIGWINCH)
-                    terminal_copy_size(0, master);
+                    terminal_copy_size(host, master);
                 else
                     kill(pid, (int)si.ssi_signo);
             }
@@ -220,7 +239,7 @@ int terminal_proxy(int master, int sigfd, pid_t pid, int *status, rt_error **err
         }
     }
     if (raw)
-        tcsetattr(0, TCSANOW, &saved);
+        tcsetattr(host, TCSANOW, &saved);
     if (!exited) {
         int ws;
         if (waitpid(pid, &ws, 0) != pid)

@@ -32,8 +32,14 @@ int console_socket_connect(const char *path, rt_error **err);
 int console_send_master(int sock, const pty *p, rt_error **err);
 int console_recv_master(int sock, int *master, rt_error **err);
 
+/* The terminal of rt's session, found as runc does: stderr, stdout or stdin
+ * when one is a terminal, else /dev/tty (all three redirected, a controlling
+ * terminal still there).  A new fd (close-on-exec), or -1: none. */
+int terminal_of_session(void);
+bool terminal_available(void);
+
 /* Foreground terminal: copy stdin to the master and the master to stdout
- * (stdin in raw mode when it is a terminal, window size passed on) until the
+ * (the session's terminal in raw mode, its window size passed on) until the
  * process exits; signals from sigfd are forwarded to pid.  Returns 0 with the
  * process's wait status in *status. */
 /* Copy the window size of terminal `from` (if it is one) to `to`. */

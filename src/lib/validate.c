@@ -16,6 +16,7 @@
 #include "rdt.h"
 #include "rootfs.h"
 #include "schedattr.h"
+#include "terminal.h"
 #include "util/util.h"
 
 int bundle_load(const char *bundle, loaded_bundle *lb, rt_error **err)
@@ -65,10 +66,10 @@ static int check_unsupported(const oci_config *cfg, const create_opts *o, rt_err
         return rt_err(err, 0,
                       "cannot allocate tty if rt will detach without setting console "
                       "socket (process.terminal is true)");
-    if (p->terminal && !o->console_socket && !isatty(0))
+    if (p->terminal && !o->console_socket && !terminal_available())
         return rt_err(err, 0,
-                      "process.terminal is true but rt's stdin is not a terminal; use "
-                      "--console-socket or set process.terminal to false");
+                      "process.terminal is true but rt has no terminal (stdio nor /dev/tty); "
+                      "use --console-socket or set process.terminal to false");
     if (!p->terminal && o->console_socket)
         return rt_err(err, 0,
                       "cannot use console socket if rt will not allocate tty "

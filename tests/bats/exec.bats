@@ -73,10 +73,11 @@ EOS
     assert_equal "$(echo $stdout)" "5 6 from-process-json /proc"
 }
 
+# A failed exec exits 255, as runc's (the process's own status otherwise).
 @test "exec --process with a broken file names the JSON path" {
     echo '{"args": "sh", "cwd": "/"}' >"$TEST_DIR/process.json"
     rtc exec --process "$TEST_DIR/process.json" "$ID"
-    assert_failure
+    assert_failure 255
     assert_rt_error_line
     assert_contains "$stderr" "args: expected array of strings"
 }
@@ -92,7 +93,7 @@ EOS
 
 @test "exec: a missing command fails and names it" {
     rtc exec "$ID" no-such-command
-    assert_failure
+    assert_failure 255
     assert_rt_error_line
     assert_contains "$stderr" 'exec: "no-such-command": executable file not found in $PATH'
 }
@@ -101,14 +102,14 @@ EOS
     rtc kill "$ID" KILL
     wait_status "$ID" stopped
     rtc exec "$ID" true
-    assert_failure
+    assert_failure 255
     assert_rt_error_line
     assert_contains "$stderr" "stopped container"
 }
 
 @test "exec into a missing container fails" {
     rtc exec rt-test-no-such-container true
-    assert_failure
+    assert_failure 255
     assert_contains "$stderr" "does not exist"
 }
 
@@ -166,14 +167,14 @@ sub_cgroups() {
     if grep -v "/$ID/rt-test-sub\$" <<<"$out"; then fail "not every hierarchy is the sub-cgroup"; fi
     if cgroup_v2; then
         # one hierarchy: a controller's own path means nothing there
-        assert_equal "$ok2" 1
+        assert_equal "$ok2" 255
         assert_contains "$err2" "--cgroup pids:rt-test-sub"
     else
         assert_equal "$ok2" 0
         grep -qE "^[0-9]+:pids:.*/$ID/rt-test-sub\$" <<<"$out2" || fail "pids: $out2"
         grep -qE "^[0-9]+:memory:.*/$ID\$" <<<"$out2" || fail "memory should be the container's: $out2"
     fi
-    assert_equal "$st3" 1
+    assert_equal "$st3" 255
     assert_contains "$err3" "--cgroup no-such-sub"
 }
 
@@ -182,7 +183,7 @@ sub_cgroups() {
     rtc pause "$ID"
     assert_success
     rtc exec "$ID" true
-    assert_failure
+    assert_failure 255
     assert_rt_error_line
     assert_contains "$stderr" "paused"
     # the process joins the container's cgroup, and is paused with it until resume

@@ -179,7 +179,9 @@ exec_or_skip() {
     assert_equal "${lines[1]}" "best-effort: prio 1"
     jq '.scheduler = {policy: "SCHED_NONE"}' "$TEST_DIR/process.json" >"$TEST_DIR/bad.json"
     rtc exec --process "$TEST_DIR/bad.json" "$ID"
-    assert_error 'process.scheduler.policy: unknown policy "SCHED_NONE"'
+    assert_failure 255
+    assert_rt_error_line
+    assert_contains "$stderr" 'process.scheduler.policy: unknown policy "SCHED_NONE"'
 }
 
 @test "memoryPolicy: bind, interleave with static nodes, preferred, local" {

@@ -760,7 +760,8 @@ run_in_script() {
 
 # crun CVE-2026-88265: with no tmpfs on /dev, the runtime reopened /dev/null for the
 # process's stdio after pivot_root, following an image symlink, attached it to stdio and
-# chowned it to the container user. rt never reopens /dev/null nor chowns stdio, and recreates
+# chowned it to the container user. rt never reopens /dev/null nor chowns a null device (it
+# chowns stdio by fd only, as runc: files, pipes, sockets and its own pty), and recreates
 # an image's /dev/null as the device. The symlink points at a root-only file of a volume
 # mounted at its host path, so it reaches that file before and after pivot_root. Two layouts:
 # (1) the image's own /dev; (2) /dev bound from a volume (a hostile container may share it; rt

@@ -90,12 +90,17 @@ start_recvtty() {
     assert_contains "$out" rc=4
 }
 
-@test "foreground run with a terminal needs rt's stdin to be one" {
+@test "foreground run with a terminal needs one in rt's session (stdio or /dev/tty)" {
     cfg '.process.terminal = true'
-    rtc run -b "$BUNDLE" "$ID"
+    # setsid: no controlling terminal, whatever runs the tests
+    local e="$TEST_DIR/err"
+    status=0
+    setsid -w timeout -k 5 "$RT_CMD_TIMEOUT" "$RT" --root "$ROOT" run -b "$BUNDLE" "$ID" \
+        </dev/null >/dev/null 2>"$e" || status=$?
+    stderr="$(cat "$e")"
     assert_failure
     assert_rt_error_line
-    assert_contains "$stderr" "stdin is not a terminal"
+    assert_contains "$stderr" "rt has no terminal"
     assert_no_leak "$ID"
 }
 
