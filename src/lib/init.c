@@ -236,7 +236,7 @@ void init_main(const init_args *a)
     sigprocmask(SIG_SETMASK, &all, NULL);
     for (int sig = 1; sig < NSIG; sig++)
         signal(sig, SIG_DFL);
-    /* Die with rt if it dies before the container is created. */
+    /* Die with rt if it dies before state.json records us (wait_recorded). */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     /* Not reachable through /proc or ptrace while we hold the runtime's fds;
      * a new user namespace makes us dumpable for a while (init_setup).  An

@@ -276,14 +276,19 @@ forge_state() {
 }
 
 # Before the fix: "sync: receive: Connection reset by peer", or "container init exited
-# unexpectedly": the init is OOM-killed as it joins its cgroup.
+# unexpectedly": the init is OOM-killed as it joins its cgroup. Where it dies is the kernel's
+# timing: on cgroup v1 the move into the cgroup overlaps the init's setup, and an init that
+# touched no new page after the move lives on until execve, where the process is OOM-killed
+# (run: status 137, as for any container killed by the OOM killer).
 @test "a memory limit too low for the init is named in the error, and nothing is left" {
     [[ -d /sys/fs/cgroup/memory ]] || { cgroup_v2 && v2_path_delegates "$(own_cgroup_v2)" memory; } ||
         skip "no memory controller for a container's cgroup below this one"
     cfg '.linux.resources = {"memory":{"limit":1}}'
-    set_args true
+    set_args sh -c 'echo ran'
     rtc run -b "$BUNDLE" "$ID"
-    if is_rt; then
+    if ((status == 137)); then
+        assert_equal "$stdout" ""
+    elif is_rt; then
         assert_error "^rt: linux.resources.memory.limit: the container's init was killed by the OOM killer during create: 1 bytes is too low$"
     else
         assert_failure
