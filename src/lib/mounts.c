@@ -318,10 +318,53 @@ static int check_proc_destination(int rootfd, const oci_mount *m, int fd, rt_err
     return rt_err(err, 0, "mount %s: it resolves to %s, inside /proc", m->destination, rel);
 }
 
+/* procfs and sysfs go on a directory of the image itself, never through a
+ * symlink nor onto a file (CVE-2019-19921), as runc says. */
+static bool needs_ordinary_dir(const oci_mount *m)
+{
+    return m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs"));
+}
+
+/* The destination itself (a last symlink not followed) as an O_PATH fd,
+ * refused unless it is a directory; -1 with errno ENOENT and *err unset if
+ * it is missing. */
+static int open_ordinary_dir(int rootfd, const oci_mount *m, rt_error **err)
+{
+    cleanup_close int fd = path_open_in_root(rootfd, m->destination, O_PATH | O_NOFOLLOW, NULL);
+    if (fd < 0)
+        return errno == ENOENT ? -1 : rt_err(err, errno, "mount %s", m->destination);
+    struct stat sb;
+    if (fstat(fd, &sb) < 0)
+        return rt_err(err, errno, "mount %s: stat", m->destination);
+    if (!S_ISDIR(sb.st_mode))
+        return rt_err(err, 0, "mount %s: filesystem \"%s\" must be mounted on ordinary directory",
+                      m->destination, m->type);
+    return take_fd(&fd);
+}
+
+/* A procfs or sysfs destination: checked before anything is made (a
+ * dangling symlink's target would be), made if missing, then the directory
+ * itself reopened in place of what path_create_in_root resolved. */
+static int open_pseudo_destination(int rootfd, const oci_mount *m, rt_error **err)
+{
+    int fd = open_ordinary_dir(rootfd, m, err);
+    if (fd >= 0 || errno != ENOENT)
+        return fd;
+    cleanup_close int made = path_create_in_root(rootfd, m->destination, false, err);
+    if (made < 0)
+        return -1;
+    fd = open_ordinary_dir(rootfd, m, err);
+    if (fd < 0 && errno == ENOENT)
+        return rt_err(err, ENOENT, "mount %s", m->destination);
+    return fd;
+}
+
 /* The destination of m, made if missing, as an O_PATH fd that may be mounted on. */
 static int open_destination(int rootfd, const oci_mount *m, bool last_is_file, rt_error **err)
 {
-    cleanup_close int fd = path_create_in_root(rootfd, m->destination, last_is_file, err);
+    cleanup_close int fd = needs_ordinary_dir(m)
+                               ? open_pseudo_destination(rootfd, m, err)
+                               : path_create_in_root(rootfd, m->destination, last_is_file, err);
     if (fd < 0 || check_proc_destination(rootfd, m, fd, err) < 0)
         return -1;
     return take_fd(&fd);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bats
+# The rootfs as runc 1.1.5 sets it up (issue #13, F to I): procfs and sysfs only on ordinary
+# directories, a read-only /dev that still gets its devices, no fresh procfs for a nested user
+# namespace of a --no-pivot container, and bind sources opened on the host in a user namespace.
+# Each scenario runs the same case under runc and rt and prints what a user sees.
+
+load helpers
+load compare-helpers
+
+# run_in I B: run the bundle B under runtime I (sets status, stdout, stderr).
+run_in() {
+    local id
+    id="$(cid "$1")"
+    on "$1" run -b "$2" "$id"
+}
+
+# F: a /proc or /sys that is a symlink (or a file) in the image is refused, never followed.
+scenario_proc_symlink() {
+    local b what
+    b="$(bundle_for "$1")"
+    set_args_in "$b" true
+    for what in proc sys; do
+        rm -rf "${b:?}/rootfs/$what"
+        ln -s /elsewhere "$b/rootfs/$what"
+        run_in "$1" "$b"
+        echo "$what symlink: status=$status refused=$(grep -c 'must be mounted on ordinary directory' <<<"$stderr")"
+        rm "$b/rootfs/$what"
+        touch "$b/rootfs/$what"
+        run_in "$1" "$b"
+        echo "$what file: status=$status refused=$(grep -c 'must be mounted on ordinary directory' <<<"$stderr")"
+        rm "$b/rootfs/$what"
+        mkdir "$b/rootfs/$what"
+    done
+}
+
+@test "compare: procfs and sysfs are refused on a symlink or a file in the rootfs" {
+    compare scenario_proc_symlink
+}
