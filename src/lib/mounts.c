@@ -272,6 +272,42 @@ int remount_keep_locked(const char *target, unsigned long flags, rt_error **err)
     return 0;
 }
 
+/* A new filesystem asked read-only on /dev, or a tmpfs: made writable so
+ * that devices, /dev/pts, mount points and tmpcopyup can go in, and made
+ * read-only by mounts_finish_readonly, as runc does. */
+static bool readonly_deferred(const oci_mount *m, const mount_opts *o)
+{
+    if ((o->flags & (MS_BIND | MS_RDONLY)) != MS_RDONLY)
+        return false;
+    const char *d = m->destination + strspn(m->destination, "/");
+    bool dev = !strncmp(d, "dev", 3) && d[3 + strspn(d + 3, "/")] == '\0';
+    return dev || (m->type && !strcmp(m->type, "tmpfs"));
+}
+
+/* Read-only as runc makes it: the mount (its superblock stays writable). */
+static int remount_readonly(int rootfd, const char *dest, rt_error **err)
+{
+    cleanup_close int fd = path_open_in_root(rootfd, dest, O_PATH, err);
+    char buf[32];
+    if (fd < 0 || remount_keep_locked(path_fd(fd, buf), MS_RDONLY, err) < 0)
+        return rt_err_wrap(err, "mount %s: read-only", dest);
+    return 0;
+}
+
+int mounts_finish_readonly(int rootfd, const oci_config *cfg, rt_error **err)
+{
+    for (size_t i = 0; i < cfg->mounts_len; i++) {
+        const oci_mount *m = &cfg->mounts[i];
+        mount_opts o;
+        if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
+            return -1;
+        free(o.data);
+        if (readonly_deferred(m, &o) && remount_readonly(rootfd, m->destination, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Files inside /proc a mount may cover (lxcfs and the like), as runc allows. */
 static const char *const proc_mount_ok[] = {
     "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",
@@ -625,6 +661,8 @@ int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns,
     }
     if (o.flags & MS_BIND)
         return mount_bind(rootfd, m, &o, err);
+    if (readonly_deferred(m, &o))
+        o.flags &= ~(unsigned long)MS_RDONLY;
     if (m->type && !strcmp(m->type, "cgroup"))
         return mount_cgroup(rootfd, m, &o, st, cgroupns, err);
     return mount_fs(rootfd, m, &o, err);

@@ -47,6 +47,11 @@ int mount_bind_on(int rootfd, const char *dest, int *fd, const char *src, bool r
  * kernel locks (nosuid, nodev, noexec, atime) as they are. */
 int remount_keep_locked(const char *target, unsigned long flags, rt_error **err);
 
+/* A read-only tmpfs, or a read-only new filesystem on /dev, is mounted
+ * writable by mount_one; this makes them read-only once everything in them
+ * is made (devices, /dev/pts, masked paths). */
+int mounts_finish_readonly(int rootfd, const oci_config *cfg, rt_error **err);
+
 /* Idmapped mounts of a container in its own user namespace: only a process
  * in the host's user namespace may idmap a host filesystem, so the runtime
  * makes these bind mounts as detached trees before clone, and the init

@@ -303,7 +303,9 @@ int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st
     if (opts->pty && (pty_open(rootfd, "/dev/pts/ptmx", opts->pty, err) < 0 ||
                       pty_bind_console(rootfd, opts->pty, err) < 0))
         return -1;
-    return restrict_paths(rootfd, cfg, err);
+    if (restrict_paths(rootfd, cfg, err) < 0)
+        return -1;
+    return mounts_finish_readonly(rootfd, cfg, err);
 }
 
 int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *opts, rt_error **err)

@@ -36,3 +36,26 @@ scenario_proc_symlink() {
 @test "compare: procfs and sysfs are refused on a symlink or a file in the rootfs" {
     compare scenario_proc_symlink
 }
+
+# G: a read-only /dev tmpfs still gets its devices and /dev/pts, and ends up read-only.
+scenario_dev_readonly() {
+    local b
+    b="$(bundle_for "$1")"
+    cfg '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]
+        | .mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["ro"]},
+            {"destination": "/data/sub", "type": "tmpfs", "source": "tmpfs"}]' "$b"
+    # mount point, its mount options and its superblock's ro/rw
+    set_args_in "$b" sh -c 'test -c /dev/null && echo null; test -c /dev/pts/ptmx && echo pts
+        test -L /dev/fd && echo fd; test -d /dev/shm && echo shm
+        awk "\$5 ~ /^\/(dev|data)/ {i = 7; while (\$i != \"-\") i++; print \$5, \$6, substr(\$(i + 3), 1, 2)}" /proc/self/mountinfo
+        touch /dev/new 2>/dev/null || echo "dev not writable"
+        touch /data/new 2>/dev/null || echo "data not writable"'
+    run_in "$1" "$b"
+    echo "run: status=$status"
+    echo "$stdout"
+}
+
+@test "compare: a read-only /dev or tmpfs gets its devices and mount points, then is read-only" {
+    compare scenario_dev_readonly
+}
+
