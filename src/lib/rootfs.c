@@ -308,11 +308,88 @@ int rootfs_prepare(const oci_config *cfg, const char *rootfs, const rt_state *st
     return mounts_finish_readonly(rootfd, cfg, err);
 }
 
+/* Whether path is dir or below it. */
+static bool path_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return !strncmp(path, dir, n) && (path[n] == '/' || !path[n] || n == 1);
+}
+
+static void strv_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Whether a mountinfo line is a whole procfs or sysfs mounted outside
+ * rootfs; its mount point in mnt. */
+static bool is_host_pseudo_fs(const char *line, const char *rootfs, char mnt[static 4096])
+{
+    char root[4096], type[64];
+    const char *dash = strstr(line, " - ");
+    if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
+        sscanf(dash, " - %63s", type) != 1)
+        return false;
+    unescape_octal(mnt);
+    return !strcmp(root, "/") && (!strcmp(type, "proc") || !strcmp(type, "sysfs")) &&
+           !path_under(mnt, rootfs);
+}
+
+/* The mount points of whole procfs and sysfs mounts outside rootfs, as
+ * mountinfo lists them (parents first): *list, NULL-ended (NULL if none). */
+static int host_pseudo_fs(const char *rootfs, char ***list, rt_error **err)
+{
+    *list = NULL;
+    cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f)
+        return rt_err(err, errno, "open /proc/self/mountinfo");
+    size_t n = 0;
+    char *line = NULL, mnt[4096];
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0)
+        if (is_host_pseudo_fs(line, rootfs, mnt))
+            *list = strv_push(*list, &n, xstrdup(mnt));
+    free(line);
+    return 0;
+}
+
+/* --no-pivot: MS_MOVE + chroot keeps the host's mounts in the container's
+ * mount namespace, out of reach by path but there for the kernel, which
+ * lets a nested user namespace mount a new procfs or sysfs wherever a whole
+ * one is visible unmasked: the host's.  runc hides them, and so does rt:
+ * each whole procfs and sysfs outside the rootfs is detached, or covered
+ * with a tmpfs where it cannot be (locked, in a user namespace).  The
+ * container's mount namespace is rslave: nothing reaches the host. */
+static int hide_host_pseudo_fs(const char *rootfs, rt_error **err)
+{
+    char **list;
+    if (host_pseudo_fs(rootfs, &list, err) < 0)
+        return -1;
+    int r = 0;
+    for (size_t i = 0; r == 0 && list && list[i]; i++) {
+        if (umount2(list[i], MNT_DETACH | UMOUNT_NOFOLLOW) == 0 || errno == ENOENT)
+            continue;
+        if (errno != EINVAL && errno != EPERM)
+            r = rt_err(err, errno, "--no-pivot: unmount %s", list[i]);
+        else if (mount("tmpfs", list[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                       NULL) < 0 &&
+                 errno != ENOENT)
+            r = rt_err(err, errno, "--no-pivot: cover %s", list[i]);
+    }
+    strv_free(list);
+    return r;
+}
+
 int rootfs_enter(const oci_config *cfg, const char *rootfs, const rootfs_opts *opts, rt_error **err)
 {
     cleanup_close int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (newroot < 0)
         return rt_err(err, errno, "open rootfs %s", rootfs);
+    if (opts->no_pivot && !opts->host_mntns && hide_host_pseudo_fs(rootfs, err) < 0)
+        return -1;
     if (opts->host_mntns || opts->no_pivot ? chroot_to(rootfs, !opts->host_mntns, err)
                                            : pivot_root_to(newroot, err))
         return -1;

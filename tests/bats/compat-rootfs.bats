@@ -59,3 +59,27 @@ scenario_dev_readonly() {
     compare scenario_dev_readonly
 }
 
+# H: with --no-pivot the host's procfs and sysfs stay in the container's mount namespace,
+# behind the chroot; a nested user namespace must not be able to mount a fresh procfs or
+# sysfs because of them (with pivot_root they are gone; the container's own are masked).
+scenario_no_pivot_proc() {
+    local b id flag
+    b="$(bundle_for "$1")"
+    mkdir -p "$b/rootfs/mnt"
+    # CAP_SETFCAP: a user namespace whose root is the caller's uid 0 needs it (Linux 5.12)
+    cfg '.process.capabilities |= map_values(. + ["CAP_SETFCAP"])' "$b"
+    set_args_in "$b" sh -c 'unshare -U -r unshare -m -p -f -n sh -c "
+        mount -t proc proc /mnt 2>&1 && echo proc mounted
+        mount -t sysfs sysfs /mnt 2>&1 && echo sysfs mounted; true" | sed "s/.*: //"
+        test -d /proc/self && echo "own /proc"'
+    for flag in --no-pivot ""; do
+        id="$(cid "$1")"
+        on "$1" run ${flag:+"$flag"} -b "$b" "$id"
+        echo "run ${flag:-pivot}: status=$status"
+        echo "$output"
+    done
+}
+
+@test "compare: a nested user namespace cannot mount procfs or sysfs, with and without --no-pivot" {
+    compare scenario_no_pivot_proc
+}
