@@ -270,6 +270,11 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
             return 0;
         if (t == SYNC_ERROR)
             return rt_err(err, 0, "%s", msg ? msg : "container init failed");
+        if (t == SYNC_BINDS) {
+            if (mount_sources_send(lb->cfg, lb->bundle, b->pid, sync_fd, err) < 0)
+                return -1;
+            continue;
+        }
         if (t == SYNC_SECCOMP) {
             cleanup_free char *state = hook_state(b->st, "creating");
             if (seccomp_filter_relay(filter, sync_fd, b->pid, state, err) < 0)

@@ -161,6 +161,11 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         (lsm_set_keycreate(p->selinux_label, err) < 0 || join_session_keyring(a->st->id, err) < 0 ||
          lsm_set_keycreate(NULL, err) < 0))
         return -1;
+    /* In a user namespace rt opens the bind sources in our mount namespace. */
+    mount_trees trees = a->mount_trees ? *a->mount_trees : (mount_trees){0};
+    if (userns && !ns_inherits(a->ns, CLONE_NEWNS) &&
+        mount_sources_receive(cfg, a->sync_fd, &trees, err) < 0)
+        return -1;
     pty tty = {.master = -1, .slave = -1};
     rootfs_opts ro = {
         .pty = p->terminal ? &tty : NULL,
@@ -169,7 +174,7 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         .userns = userns,
         .cgroupns = ns_creates(a->ns, CLONE_NEWCGROUP),
         .netns = ns_creates(a->ns, CLONE_NEWNET),
-        .trees = a->mount_trees,
+        .trees = &trees,
     };
     if ((p->cwd && make_cwd(a->rootfs, p->cwd, err) < 0) ||
         rootfs_prepare(cfg, a->rootfs, a->st, &ro, err) < 0)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -13,7 +14,9 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 
+#include "log.h"
 #include "mountapi.h"
+#include "sync.h"
 #include "util/path.h"
 #include "util/util.h"
 
@@ -645,6 +648,17 @@ static int mount_fs(int rootfd, const oci_mount *m, const mount_opts *o, rt_erro
     return finish_mount(fd, o, m->destination, err);
 }
 
+/* CVE-2023-25809: "rbind,ro" of the host's sysfs (runc spec --rootless)
+ * must not leave /sys/fs/cgroup and the hierarchies below it writable. */
+static void harden_sysfs_rbind(const oci_mount *m, mount_opts *o)
+{
+    if ((o->flags & (MS_BIND | MS_REC | MS_RDONLY)) == (MS_BIND | MS_REC | MS_RDONLY) &&
+        m->source && is_fs(m->source, -1, SYSFS_MAGIC)) {
+        o->attr_set |= MOUNT_ATTR_RDONLY;
+        o->attr_clr &= ~(unsigned long long)MOUNT_ATTR_RDONLY;
+    }
+}
+
 int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns, rt_error **err)
 {
     mount_opts o;
@@ -652,13 +666,7 @@ int mount_one(int rootfd, const oci_mount *m, const rt_state *st, bool cgroupns,
         return -1;
     cleanup_free char *data = o.data; /* freed on return */
     (void)data;
-    /* CVE-2023-25809: "rbind,ro" of the host's sysfs (runc spec --rootless)
-     * must not leave /sys/fs/cgroup and the hierarchies below it writable. */
-    if ((o.flags & (MS_BIND | MS_REC | MS_RDONLY)) == (MS_BIND | MS_REC | MS_RDONLY) && m->source &&
-        is_fs(m->source, -1, SYSFS_MAGIC)) {
-        o.attr_set |= MOUNT_ATTR_RDONLY;
-        o.attr_clr &= ~(unsigned long long)MOUNT_ATTR_RDONLY;
-    }
+    harden_sysfs_rbind(m, &o);
     if (o.flags & MS_BIND)
         return mount_bind(rootfd, m, &o, err);
     if (readonly_deferred(m, &o))
@@ -727,4 +735,120 @@ void mount_trees_close(mount_trees *t)
             close(t->fds[i]);
     free(t->fds);
     *t = (mount_trees){0};
+}
+
+/* A bind mount the init would otherwise make from its path: not idmapped
+ * (mount_trees_prepare made those).  Its options, hardened, in *o. */
+static bool source_opened_by_rt(const oci_config *cfg, const oci_mount *m, mount_opts *o)
+{
+    if (mount_opts_parse(m->options, m->options_len, o, NULL) < 0)
+        return false;
+    idmap_maps maps;
+    if (!(o->flags & MS_BIND) || idmap_of(cfg, m, o, &maps)) {
+        free(o->data);
+        return false;
+    }
+    harden_sysfs_rbind(m, o);
+    return true;
+}
+
+bool mount_sources_wanted(const oci_config *cfg)
+{
+    for (size_t i = 0; i < cfg->mounts_len; i++) {
+        mount_opts o;
+        if (source_opened_by_rt(cfg, &cfg->mounts[i], &o)) {
+            free(o.data);
+            return true;
+        }
+    }
+    return false;
+}
+
+typedef struct sources_job {
+    const oci_config *cfg;
+    const char *bundle;
+    pid_t pid;
+    int sock;
+} sources_job;
+
+/* The tree of mounts[i], made in the helper, sent to the init. */
+static int send_tree(const sources_job *j, size_t i)
+{
+    const oci_mount *m = &j->cfg->mounts[i];
+    mount_opts o;
+    if (!source_opened_by_rt(j->cfg, m, &o))
+        return 0;
+    cleanup_close int tree = bind_tree_make(AT_FDCWD, m, &o, NULL, NULL);
+    free(o.data);
+    char index[24];
+    snprintf(index, sizeof(index), "%zu", i);
+    if (tree >= 0 && sync_send_fd(j->sock, SYNC_BIND_TREE, index, tree, NULL) < 0)
+        return -1;
+    return 0;
+}
+
+/* A helper in the init's mount namespace, still root of the host. */
+static int32_t send_trees(void *arg)
+{
+    const sources_job *j = arg;
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)j->pid);
+    cleanup_close int ns = open(path, O_RDONLY | O_CLOEXEC);
+    if (ns < 0 || setns(ns, CLONE_NEWNS) < 0 || chdir(j->bundle) < 0)
+        return -errno;
+    for (size_t i = 0; i < j->cfg->mounts_len; i++)
+        if (send_tree(j, i) < 0)
+            return -errno;
+    return 0;
+}
+
+int mount_sources_send(const oci_config *cfg, const char *bundle, pid_t pid, int sock,
+                       rt_error **err)
+{
+    sources_job j = {.cfg = cfg, .bundle = bundle, .pid = pid, .sock = sock};
+    if (run_in_helper(send_trees, &j) < 0)
+        log_debug("bind sources left to the init: %s", strerror(errno));
+    return sync_send(sock, SYNC_BINDS_DONE, NULL, err);
+}
+
+/* fd becomes the tree of mounts[i] (of n). */
+static void trees_set(mount_trees *t, size_t n, size_t i, int fd)
+{
+    if (!t->fds) {
+        t->fds = malloc(n * sizeof(int));
+        if (!t->fds)
+            abort();
+        t->len = n;
+        for (size_t k = 0; k < n; k++)
+            t->fds[k] = -1;
+    }
+    if (t->fds[i] >= 0)
+        close(t->fds[i]);
+    t->fds[i] = fd;
+}
+
+int mount_sources_receive(const oci_config *cfg, int sock, mount_trees *t, rt_error **err)
+{
+    if (!mount_sources_wanted(cfg))
+        return 0;
+    if (sync_send(sock, SYNC_BINDS, NULL, err) < 0)
+        return -1;
+    for (;;) {
+        enum sync_type type;
+        cleanup_free char *index = NULL;
+        int fd;
+        if (sync_recv_fd(sock, &type, &index, &fd, err) < 0)
+            return -1;
+        int64_t i = -1;
+        if (type == SYNC_BIND_TREE && fd >= 0 && index && parse_int64(index, &i) == 0 && i >= 0 &&
+            (size_t)i < cfg->mounts_len) {
+            trees_set(t, cfg->mounts_len, (size_t)i, fd);
+            continue;
+        }
+        if (fd >= 0)
+            close(fd);
+        if (type == SYNC_BINDS_DONE)
+            return 0;
+        return rt_err(err, 0, "sync: unexpected message %d", type);
+    }
 }

@@ -3,6 +3,7 @@
 #define RT_MOUNTS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "oci_config.h"
@@ -69,6 +70,19 @@ int mount_trees_prepare(const oci_config *cfg, const char *bundle, bool userns, 
 void mount_trees_close(mount_trees *t);
 /* In the init: mount m from its prepared tree. */
 int mount_one_prepared(int rootfd, const oci_mount *m, int tree, rt_error **err);
+
+/* Bind sources in a user namespace, as runc opens them: by rt, root of the
+ * host, in the init's mount namespace (a source the container's root may not
+ * reach, mode 0700 say, is still mounted; the mounts keep the locks the
+ * namespace put on them).  The init asks once its mount namespace is made
+ * (mount_sources_receive) and rt answers with one tree per bind mount that
+ * is not idmapped (mount_sources_send); a source rt cannot open, or a
+ * runtime that may not enter the namespace (rootless), leaves the mount to
+ * the init, which makes it by path as before and says why it failed. */
+bool mount_sources_wanted(const oci_config *cfg);
+int mount_sources_send(const oci_config *cfg, const char *bundle, pid_t pid, int sock,
+                       rt_error **err);
+int mount_sources_receive(const oci_config *cfg, int sock, mount_trees *t, rt_error **err);
 
 /* tmpcopyup (mountcopy.c): copy the directory src into dst, keeping owners,
  * modes and times; symlinks are copied, never followed. */

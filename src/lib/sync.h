@@ -18,6 +18,9 @@ enum sync_type {
     SYNC_SECCOMP,      /* process -> parent: the next packet carries the seccomp listener fd */
     SYNC_SECCOMP_DONE, /* parent -> process: the fd and the state reached listenerPath */
     SYNC_RECORDED,     /* parent -> init: state.json holds our pid: we may outlive rt */
+    SYNC_BINDS,        /* init -> parent: my mount namespace is made: open the bind sources */
+    SYNC_BIND_TREE,    /* parent -> init: payload a mounts[] index, with the tree's fd */
+    SYNC_BINDS_DONE,   /* parent -> init: every tree it could make was sent */
 };
 
 int sync_pair(int fds[2], rt_error **err);
@@ -27,5 +30,8 @@ int sync_send(int fd, enum sync_type type, const char *payload, rt_error **err);
 int sync_recv(int fd, enum sync_type *type, char **payload, rt_error **err);
 /* Wait until the other side closes its end (or exits). */
 void sync_wait_close(int fd);
+/* The same with an fd passed along (SCM_RIGHTS); *passed is -1 if none came. */
+int sync_send_fd(int fd, enum sync_type type, const char *payload, int pass, rt_error **err);
+int sync_recv_fd(int fd, enum sync_type *type, char **payload, int *passed, rt_error **err);
 
 #endif

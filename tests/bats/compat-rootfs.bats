@@ -83,3 +83,33 @@ scenario_no_pivot_proc() {
 @test "compare: a nested user namespace cannot mount procfs or sysfs, with and without --no-pivot" {
     compare scenario_no_pivot_proc
 }
+
+# I: in a user namespace, bind sources are opened on the host (as root) before the container's
+# init enters it: a source the container's root could not reach (mode 0700, host root's) is
+# still mounted, its files read through the mount with the container's own rights.
+scenario_userns_bind_source() {
+    local b src
+    b="$(bundle_for "$1")"
+    src="$TEST_DIR/private-$1"
+    mkdir -p "$src/dir"
+    echo secret >"$src/dir/file"
+    echo one >"$src/single"
+    chmod 0700 "$src" "$src/dir"
+    chmod 0644 "$src/dir/file" "$src/single"
+    chown -R 100000:100000 "$b/rootfs"
+    searchable_for_others "$b"
+    jq --arg s "$src" '.linux.namespaces += [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .mounts += [{"destination": "/src", "type": "bind", "source": $s, "options": ["rbind"]},
+            {"destination": "/single", "type": "bind", "source": ($s + "/single"), "options": ["bind", "ro"]}]' "$b/config.json" >"$b/c.json"
+    mv "$b/c.json" "$b/config.json"
+    set_args_in "$b" sh -c 'cat /single; stat -c "%a %u" /src; ls /src 2>&1 | sed "s/.*: //"'
+    run_in "$1" "$b"
+    echo "run: status=$status"
+    echo "$stdout"
+}
+
+@test "compare: in a user namespace, a bind source the container cannot reach is mounted" {
+    compare scenario_userns_bind_source
+}
