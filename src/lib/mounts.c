@@ -391,7 +391,7 @@ static int open_pseudo_destination(int rootfd, const oci_mount *m, rt_error **er
         return fd;
     cleanup_close int made = path_create_in_root(rootfd, m->destination, false, err);
     if (made < 0)
-        return -1;
+        return rt_err_wrap(err, "mount %s", m->destination);
     fd = open_ordinary_dir(rootfd, m, err);
     if (fd < 0 && errno == ENOENT)
         return rt_err(err, ENOENT, "mount %s", m->destination);
@@ -591,8 +591,8 @@ static int bind_tree_attach(int rootfd, const oci_mount *m, const mount_opts *o,
     if (fstat(tree, &sb) < 0)
         return rt_err(err, errno, "mount %s: stat source", m->destination);
     cleanup_close int fd = open_destination(rootfd, m, !S_ISDIR(sb.st_mode), err);
-    if (fd < 0)
-        return rt_err_wrap(err, "mount %s", m->destination);
+    if (fd < 0) /* a procfs or sysfs destination's errors name it already */
+        return needs_ordinary_dir(m) ? -1 : rt_err_wrap(err, "mount %s", m->destination);
     if (mnt_tree_attach(tree, fd, err) < 0)
         return rt_err_wrap(err, "mount \"%s\" on \"%s\"", m->source, m->destination);
     mount_opts prop = {.propagation = o->propagation};
