@@ -684,11 +684,13 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
     cleanup_opened opened c;
     if (container_open(root, id, LOCK_SH, &c, err) < 0)
         return -1;
+    /* As runc: --all signals what is left in the cgroup even once the init
+     * is gone (a stopped container's cgroup may hold its other processes). */
+    if (all && c.st->cgroups_len)
+        return cgroup_signal_all(c.st, sig, err);
     cleanup_close int pidfd = state_init_pidfd(c.st);
     if (pidfd < 0)
         return rt_err(err, 0, "container not running");
-    if (all && c.st->cgroups_len)
-        return cgroup_signal_all(c.st, sig, err);
     if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
         return rt_err(err, errno, "kill container init");
     return 0;
@@ -837,7 +839,13 @@ static char *owner_name(uid_t uid)
     return pw ? xstrdup(pw->pw_name) : xasprintf("#%u", uid);
 }
 
-/* The OCI state of every container under root (unreadable ones skipped). */
+static int by_id(const void *a, const void *b)
+{
+    return strcmp((*(oci_state *const *)a)->id, (*(oci_state *const *)b)->id);
+}
+
+/* The OCI state of every container under root (unreadable ones skipped),
+ * sorted by id as runc lists them. */
 int container_list(const char *root, oci_state ***out, size_t *n_out, rt_error **err)
 {
     *out = NULL;
@@ -874,5 +882,7 @@ int container_list(const char *root, oci_state ***out, size_t *n_out, rt_error *
         (*out)[(*n_out)++] = copy;
     }
     closedir(d);
+    if (*n_out > 1)
+        qsort(*out, *n_out, sizeof(**out), by_id);
     return 0;
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# runc's command-line contract, case by case (issue #13 K, L, M, N, P and the hangs): the same
+# bundle and commands under runc and under the runtime being tested; each scenario prints a
+# normalised transcript, and the transcripts of both runtimes must be equal.
+
+load helpers
+load compare-helpers
+
+# wait_stopped I ID: poll (bounded) until runtime I says ID is stopped.
+wait_stopped() {
+    local i
+    for i in $(seq 250); do
+        on "$1" state "$2"
+        [[ "$(jq -r .status <<<"$stdout")" == stopped ]] && return 0
+        sleep 0.02
+    done
+    return 1
+}
+
+scenario_list_sorted() {
+    local b ids=() i
+    b="$(bundle_for "$1")"
+    set_args_in "$b" sleep 1000
+    # ids[0] < ids[1] < ..., shown as their index; created in a shuffled
+    # order, so that a directory order is unlikely to be the sorted one by chance
+    for i in 0 1 2 3 4; do
+        ids+=("$ID_PREFIX-r$1-$i")
+        remember_id "${ids[$i]}" "$TEST_DIR/root-$1" "${RUNTIMES[$1]}"
+    done
+    for i in 3 0 4 1 2; do
+        on "$1" create -b "$b" "${ids[$i]}"
+        echo "create: $status"
+    done
+    names() {
+        local s=() k
+        for k in 0 1 2 3 4; do s+=(-e "s#^${ids[$k]}\$#$k#"); done
+        sed "${s[@]}" | tr '\n' ' '
+    }
+    on "$1" list -q
+    echo "list -q: $(names <<<"$stdout")"
+    on "$1" list
+    echo "list: $(awk 'NR > 1 {print $1}' <<<"$stdout" | names)"
+    on "$1" list -f json
+    echo "json: $(jq -r '.[].id' <<<"$stdout" | names)"
+    for i in 0 1 2 3 4; do on "$1" delete --force "${ids[$i]}"; done
+}
+
+@test "compat: list is sorted by id (N)" {
+    compare scenario_list_sorted
+}
+
+scenario_kill_zero_and_all() {
+    local b id
+    b="$(bundle_for "$1")"
+    set_args_in "$b" sleep 1000
+    id="$(cid "$1")"
+    on "$1" kill "$id" 0
+    echo "kill 0 missing: $status"
+    on "$1" create -b "$b" "$id"
+    echo "create: $status"
+    on "$1" kill "$id" 0
+    echo "kill 0 created: $status"
+    on "$1" start "$id"
+    on "$1" kill "$id" 0
+    echo "kill 0 running: $status"
+    on "$1" state "$id"
+    echo "still: $(jq -r .status <<<"$stdout")"
+    on "$1" kill --all "$id" KILL
+    echo "kill --all running: $status"
+    wait_stopped "$1" "$id" || echo "never stopped"
+    on "$1" kill --all "$id" KILL
+    echo "kill --all stopped: $status"
+    on "$1" kill "$id" 0
+    echo "kill 0 stopped: $status"
+    on "$1" kill "$id" KILL
+    echo "kill stopped: $status"
+    on "$1" delete "$id"
+    echo "delete: $status"
+}
+
+@test "compat: kill with signal 0, kill --all of a stopped container (M)" {
+    compare scenario_kill_zero_and_all
+}
