@@ -360,9 +360,15 @@ int cgroup_check_resources(const oci_config *cfg, rt_error **err)
     if (!r)
         return 0;
     char rule[128];
-    for (size_t i = 0; i < r->devices_len; i++)
+    for (size_t i = 0; i < r->devices_len; i++) {
+        const char *a = r->devices[i].access;
         if (cg_device_rule(&r->devices[i], rule, sizeof(rule), err) < 0)
             return -1;
+        if (a && strspn(a, "rwm") != strlen(a))
+            log_warn("linux.resources.devices[%zu]: access \"%s\": letters other than r, w, m "
+                     "ignored",
+                     i, a);
+    }
     if (cg_check_common(r, err) < 0)
         return -1;
     cg_host host;
