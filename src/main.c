@@ -8,6 +8,7 @@
 #include "log.h"
 #include "util/util.h"
 #include "validate.h"
+#include "version.h"
 
 static const struct command {
     const char *name;
@@ -52,11 +53,23 @@ static const struct command {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "rt: an OCI container runtime\n\n"
-               "USAGE:\n   rt [global options] command [command options] [arguments...]\n\n"
-               "COMMANDS:\n");
+    size_t width = strlen("help, h");
     for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-        fprintf(f, "   %-11s%s\n", commands[i].name, commands[i].help);
+        if (strlen(commands[i].name) > width)
+            width = strlen(commands[i].name);
+    fprintf(f,
+            "NAME:\n   rt - Open Container Initiative runtime\n\n"
+            "rt runs containers from OCI bundles (a directory with config.json and a root\n"
+            "filesystem), with the command line of runc.\n\n"
+            "To start a new instance of a container:\n\n"
+            "    # rt run [ -b bundle ] <container-id>\n\n"
+            "USAGE:\n   rt [global options] command [command options] [arguments...]\n\n"
+            "VERSION:\n   %s\ncommit: %s\nspec: %s\n\nCOMMANDS:\n",
+            RT_VERSION, RT_COMMIT, OCI_VERSION);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+        fprintf(f, "   %-*s  %s\n", (int)width, commands[i].name, commands[i].help);
+    fprintf(f, "   %-*s  %s\n", (int)width, "help, h",
+            "Shows a list of commands or help for one command");
     fprintf(f, "\nGLOBAL OPTIONS:\n"
                "   --debug                enable debug logging\n"
                "   --log value            set the log file to write rt logs to (default: stderr)\n"
@@ -70,9 +83,10 @@ static void usage(FILE *f)
                "   --version, -v          print the version\n");
 }
 
+/* The lines runc prints (clients such as Docker parse "commit:"). */
 static void version(void)
 {
-    printf("rt version %s\nspec: %s\n", RT_VERSION, OCI_VERSION);
+    printf("rt version %s\ncommit: %s\nspec: %s\n", RT_VERSION, RT_COMMIT, OCI_VERSION);
 }
 
 /* COMMAND --help / -h (before any "--") shows the command's usage. */
@@ -152,6 +166,7 @@ static int run_command(int argc, char **argv, rt_error **err)
         return rt_err(err, 0, "open log file %s", g.log), 1;
     if (check_globals(&g, name, err) < 0)
         return 1;
+    log_debug("rt version %s (commit %s): command %s", RT_VERSION, RT_COMMIT, name);
     for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
         if (strcmp(commands[i].name, name))
             continue;

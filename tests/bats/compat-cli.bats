@@ -102,3 +102,52 @@ scenario_device_access() {
     [[ -d /sys/fs/cgroup/devices ]] || skip "no v1 devices hierarchy to read the rules from"
     compare scenario_device_access
 }
+
+scenario_version() {
+    on "$1" --version
+    echo "status=$status"
+    # the lines clients parse; runc adds go: and libseccomp: after them
+    head -n3 <<<"$stdout" | sed -E -e 's/^[a-z]+ version [0-9].*/NAME version X/' \
+        -e 's/^commit: [^ ]+$/commit: C/' -e 's/^spec: [0-9]+\.[0-9]+\.[0-9]+.*/spec: S/'
+}
+
+@test "compat: --version prints 'NAME version X', 'commit:' and 'spec:' (issue #13)" {
+    compare scenario_version
+}
+
+scenario_help() {
+    on "$1" --help
+    echo "status=$status"
+    echo "sections: $(grep -E '^[A-Z][A-Z ]*:$' <<<"$stdout" | tr '\n' ' ')"
+    echo "commands: $(sed -n '/^COMMANDS:$/,/^$/p' <<<"$stdout" | sed -n 's/^   \([a-z, ]*[a-z]\)  .*/\1/p' |
+        sort | tr '\n' ' ')"
+    echo "name: $(sed -n '/^NAME:$/{n;p}' <<<"$stdout" | sed -E 's/^   [a-z]+ - /   X - /')"
+    on "$1" kill --help
+    echo "kill --help: status=$status $(grep -E '^[A-Z][A-Z ]*:$' <<<"$stdout" | head -n2 | tr '\n' ' ')"
+}
+
+@test "compat: --help in runc's NAME/USAGE/VERSION/COMMANDS layout (issue #13)" {
+    compare scenario_help
+}
+
+scenario_debug() {
+    local b id f
+    b="$(bundle_for "$1")"
+    set_args_in "$b" true
+    id="$(cid "$1")"
+    f="$TEST_DIR/debug-$1.log"
+    on "$1" --debug --log "$f" run -b "$b" "$id"
+    echo "run: $status"
+    # every record logrus text, at least one of them a debug record
+    echo "not logrus text: $(grep -cvE '^time="[0-9T:Z-]+" level=[a-z]+ msg=("([^"\\]|\\.)*"|[^ "]+)( |$)' "$f")"
+    echo "debug records: $(grep -q '^time="[^"]*" level=debug msg=' "$f" && echo yes || echo no)"
+    # without --log the records go to stderr
+    id="$(cid "$1")"
+    on "$1" --debug run -b "$b" "$id"
+    echo "run: $status stderr debug records: $(grep -q '^time="[^"]*" level=debug msg=' <<<"$stderr" &&
+        echo yes || echo no)"
+}
+
+@test "compat: --debug writes logrus-style level=debug records (issue #13)" {
+    compare scenario_debug
+}
