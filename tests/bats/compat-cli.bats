@@ -151,3 +151,20 @@ scenario_debug() {
 @test "compat: --debug writes logrus-style level=debug records (issue #13)" {
     compare scenario_debug
 }
+
+scenario_unified_on_v1() {
+    local b id
+    b="$(bundle_for "$1")"
+    cfg '.linux.resources.unified = {"memory.high": "100000000"}' "$b"
+    set_args_in "$b" true
+    id="$(cid "$1")"
+    on "$1" run -b "$b" "$id"
+    echo "run: $status"
+    grep -o 'invalid configuration: cannot use unified on cgroup v1' <<<"$stderr"
+    on "$1" delete --force "$id"
+}
+
+@test "compat: a v2-only field on a cgroup v1 host is an 'invalid configuration' (P)" {
+    [[ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]] || skip "the host is cgroup v2"
+    compare scenario_unified_on_v1
+}
