@@ -168,3 +168,65 @@ scenario_unified_on_v1() {
     [[ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]] || skip "the host is cgroup v2"
     compare scenario_unified_on_v1
 }
+
+# events_bg I ID ARGS...: `events ARGS ID` of runtime I in the background; sets EV_PID.
+events_bg() {
+    local i=$1 id=$2
+    shift 2
+    "${RUNTIMES[$i]}" --root "$TEST_DIR/root-$i" events "$@" "$id" </dev/null \
+        >"$TEST_DIR/events-$i.out" 2>&1 &
+    EV_PID=$!
+    BG_PIDS+=("$EV_PID")
+}
+
+# events_watching: wait (bounded) until EV_PID watches for OOM events (both runtimes hold an
+# eventfd on cgroup v1, an inotify fd on v2), so that it has opened its container.
+events_watching() {
+    local i
+    for i in $(seq 250); do
+        ls -l "/proc/$EV_PID/fd" 2>/dev/null | grep -qE 'anon_inode:(\[eventfd\]|inotify)' && return 0
+        sleep 0.02
+    done
+    echo "events never opened its container"
+}
+
+# events_end: wait (bounded) for EV_PID and print how it ended.
+events_end() {
+    local rc=0
+    if ! wait_pid_exit "$EV_PID" 10; then
+        echo "events: still running 10s after"
+        kill "$EV_PID"
+    fi
+    wait "$EV_PID" || rc=$?
+    echo "events: exit $rc"
+}
+
+scenario_events_deleted() {
+    local b id
+    b="$(bundle_for "$1")"
+    set_args_in "$b" sleep 1000
+    id="$(cid "$1")"
+    on "$1" run -d -b "$b" "$id"
+    echo "run -d: $status"
+    # an interval far beyond the test: only the deletion can end it
+    events_bg "$1" "$id" --interval 1h
+    events_watching
+    on "$1" delete --force "$id"
+    echo "delete --force: $status"
+    events_end
+    # deleted and made again under the same id: the old container's events end too
+    on "$1" run -d -b "$b" "$id"
+    events_bg "$1" "$id" --interval 1h
+    events_watching
+    on "$1" delete --force "$id"
+    on "$1" run -d -b "$b" "$id"
+    echo "run -d again: $status"
+    events_end
+    on "$1" delete --force "$id"
+    on "$1" events --stats "$id"
+    echo "events --stats of a deleted container: $status"
+}
+
+@test "compat: events ends when its container is deleted under it" {
+    compare scenario_events_deleted
+}
