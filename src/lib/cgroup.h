@@ -27,6 +27,11 @@ int cgroup_resolve(const oci_config *cfg, const char *id, rt_state *st, rt_error
 int cgroup_paths_check(const rt_state *st, const char *cgroups_path, rt_error **err);
 /* Validate the resources the config asks for before anything is touched. */
 int cgroup_check_resources(const oci_config *cfg, rt_error **err);
+/* Before create touches the container's cgroups: one that exists already
+ * and is frozen is refused (the init could never run: runc's "container's
+ * cgroup unexpectedly frozen"); one that holds processes is warned about, as
+ * runc does. Directories that do not exist are fine. */
+int cgroup_check_existing(const rt_state *st, rt_error **err);
 /* mkdir every directory and apply the resource limits (cpuset included, so
  * before the first task joins). */
 int cgroup_create(const oci_config *cfg, rt_state *st, rt_error **err);

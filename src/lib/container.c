@@ -201,6 +201,10 @@ static int runtime_hooks(const building *b, const oci_hooks *h, int sync_fd, rt_
  * aside: in a user namespace no device node can be made anyway). */
 static int make_cgroups(building *b, const oci_config *cfg, bool rootless, rt_error **err)
 {
+    /* Refused before cgroup_made: undoing would thaw and empty a cgroup that
+     * is not ours. */
+    if (cgroup_check_existing(b->st, err) < 0)
+        return -1;
     b->cgroup_made = true;
     if (cgroup_create(cfg, b->st, err) == 0)
         return 0;

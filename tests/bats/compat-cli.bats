@@ -230,3 +230,122 @@ scenario_events_deleted() {
 @test "compat: events ends when its container is deleted under it" {
     compare scenario_events_deleted
 }
+
+# --- pre-existing cgroups (K) ------------------------------------------------------------------
+
+# freezer_of NAME: the freezer cgroup directory of /NAME (v1 freezer hierarchy, or v2).
+freezer_of() {
+    if [[ -d /sys/fs/cgroup/freezer ]]; then
+        echo "/sys/fs/cgroup/freezer/$1"
+    else
+        echo "/sys/fs/cgroup/$1"
+    fi
+}
+
+# freeze DIR / thaw DIR
+freeze() {
+    if [[ -e "$1/freezer.state" ]]; then echo FROZEN >"$1/freezer.state"; else echo 1 >"$1/cgroup.freeze"; fi
+}
+thaw() {
+    if [[ -e "$1/freezer.state" ]]; then echo THAWED >"$1/freezer.state"; else echo 0 >"$1/cgroup.freeze"; fi
+}
+
+# rmdir_everywhere NAME: remove /NAME (and what is below it) in every hierarchy, leaves first.
+rmdir_everywhere() {
+    find /sys/fs/cgroup -maxdepth 3 -type d -path "*/$1" 2>/dev/null | while read -r d; do
+        find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    done
+}
+
+scenario_frozen_cgroup() {
+    local b id fz
+    b="$(bundle_for "$1")"
+    id="$(cid "$1")"
+    fz="$(freezer_of "$id")"
+    mkdir -p "$fz"
+    freeze "$fz"
+    cfg ".linux.cgroupsPath = \"/$id\"" "$b"
+    set_args_in "$b" echo hi
+    # the console-socket peer of a create that fails must not be left waiting either
+    cfg '.process.terminal = true' "$b"
+    "$RECVTTY" "$TEST_DIR/cs-$1.sock" >/dev/null 2>&1 &
+    local peer=$!
+    BG_PIDS+=("$peer")
+    local i
+    for i in $(seq 100); do [[ -S "$TEST_DIR/cs-$1.sock" ]] && break; sleep 0.02; done
+    RT_CMD_TIMEOUT=10 on "$1" create --console-socket "$TEST_DIR/cs-$1.sock" -b "$b" "$id"
+    echo "create in a frozen cgroup: $status"
+    grep -o "container's cgroup unexpectedly frozen" <<<"$stderr"
+    # the peer never got a connection (as with runc) or saw it closed: nothing holds it open
+    if [[ "$(ls -l /proc/$peer/fd 2>/dev/null | grep -c socket)" -gt 1 ]]; then
+        wait_pid_exit "$peer" 5 && echo "peer: connection closed" || echo "peer: still connected"
+    else
+        echo "peer: no connection"
+    fi
+    kill "$peer" 2>/dev/null
+    wait "$peer" 2>/dev/null
+    echo "still frozen: $(grep -qE 'FROZEN|^1' "$fz/freezer.state" "$fz/cgroup.freeze" 2>/dev/null &&
+        echo yes || echo no)"
+    thaw "$fz"
+    on "$1" delete --force "$id"
+    rmdir_everywhere "$id"
+}
+
+@test "compat: a frozen pre-existing cgroup is refused, the console-socket peer is not left waiting (K)" {
+    RECVTTY="${RECVTTY:-$(dirname "$RT")/../tests/recvtty/recvtty}"
+    [[ -x "$RECVTTY" ]] || skip "no recvtty next to $RT"
+    compare scenario_frozen_cgroup
+}
+
+scenario_cgroup_not_empty() {
+    local b id fz h
+    b="$(bundle_for "$1")"
+    id="$(cid "$1")"
+    cfg ".linux.cgroupsPath = \"/$id\"" "$b"
+    set_args_in "$b" echo hi
+    # a process of ours in the container's cgroup before the runtime comes
+    sleep 1000 &
+    local other=$!
+    for h in freezer devices memory pids; do
+        if [[ -d /sys/fs/cgroup/$h ]]; then
+            mkdir -p "/sys/fs/cgroup/$h/$id"
+            echo "$other" >"/sys/fs/cgroup/$h/$id/cgroup.procs"
+        fi
+    done
+    if [[ ! -d /sys/fs/cgroup/freezer ]]; then
+        mkdir -p "/sys/fs/cgroup/$id"
+        echo "$other" >"/sys/fs/cgroup/$id/cgroup.procs"
+    fi
+    on "$1" run -b "$b" "$id"
+    echo "run: $status $stdout"
+    grep -o "container's cgroup is not empty: 1 process(es) found" <<<"$stderr"
+    kill -9 "$other" 2>/dev/null
+    wait "$other" 2>/dev/null
+    on "$1" delete --force "$id"
+    rmdir_everywhere "$id"
+}
+
+@test "compat: a pre-existing cgroup that holds processes is warned about (K)" {
+    compare scenario_cgroup_not_empty
+}
+
+scenario_cpuset_pod() {
+    local b id pod
+    b="$(bundle_for "$1")"
+    id="$(cid "$1")"
+    pod="$ID_PREFIX-pod-$1"
+    # made by someone else, with empty cpuset.cpus and cpuset.mems (as mkdir leaves them)
+    mkdir "/sys/fs/cgroup/cpuset/$pod"
+    echo "pod cpus: [$(cat "/sys/fs/cgroup/cpuset/$pod/cpuset.cpus")]"
+    cfg ".linux.cgroupsPath = \"/$pod/$id\"" "$b"
+    set_args_in "$b" echo hi
+    on "$1" run -b "$b" "$id"
+    echo "run: $status $stdout"
+    on "$1" delete --force "$id"
+    rmdir_everywhere "$pod"
+}
+
+@test "compat: an empty pre-existing v1 cpuset parent (a pod cgroup) gets cpus and mems (K)" {
+    [[ -d /sys/fs/cgroup/cpuset ]] || skip "no v1 cpuset hierarchy"
+    compare scenario_cpuset_pod
+}
