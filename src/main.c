@@ -89,6 +89,19 @@ static void version(void)
     printf("rt version %s\ncommit: %s\nspec: %s\n", RT_VERSION, RT_COMMIT, OCI_VERSION);
 }
 
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+static void command_usage(const struct command *c)
+{
+    printf("NAME:\n   rt %s - %s\n\nUSAGE:\n   rt %s %s\n", c->name, c->help, c->name, c->usage);
+}
+
 /* COMMAND --help / -h (before any "--") shows the command's usage. */
 static bool wants_help(int argc, char **argv)
 {
@@ -154,8 +167,16 @@ static int run_command(int argc, char **argv, rt_error **err)
         return 0;
     }
     const char *name = argv[first];
-    if (!strcmp(name, "help")) {
-        usage(stdout);
+    /* help [COMMAND], or h: as runc. */
+    if (!strcmp(name, "help") || !strcmp(name, "h")) {
+        if (first + 1 >= argc) {
+            usage(stdout);
+            return 0;
+        }
+        const struct command *c = find_command(argv[first + 1]);
+        if (!c)
+            return rt_err(err, 0, "no help topic for \"%s\"", argv[first + 1]), 1;
+        command_usage(c);
         return 0;
     }
     /* CVE-2019-5736: what a container can reach of ours must not be our binary. */
@@ -167,18 +188,16 @@ static int run_command(int argc, char **argv, rt_error **err)
     if (check_globals(&g, name, err) < 0)
         return 1;
     log_debug("rt version %s (commit %s): command %s", RT_VERSION, RT_COMMIT, name);
-    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
-        if (strcmp(commands[i].name, name))
-            continue;
-        if (wants_help(argc - first - 1, argv + first + 1)) {
-            printf("NAME:\n   rt %s - %s\n\nUSAGE:\n   rt %s %s\n", name, commands[i].help, name,
-                   commands[i].usage);
-            return 0;
-        }
-        return commands[i].fn(&g, argc - first - 1, argv + first + 1, err);
+    const struct command *c = find_command(name);
+    if (!c) {
+        rt_err(err, 0, "unknown command \"%s\" (see rt --help)", name);
+        return 1;
     }
-    rt_err(err, 0, "unknown command \"%s\" (see rt --help)", name);
-    return 1;
+    if (wants_help(argc - first - 1, argv + first + 1)) {
+        command_usage(c);
+        return 0;
+    }
+    return c->fn(&g, argc - first - 1, argv + first + 1, err);
 }
 
 int main(int argc, char **argv)

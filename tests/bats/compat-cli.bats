@@ -124,6 +124,12 @@ scenario_help() {
     echo "name: $(sed -n '/^NAME:$/{n;p}' <<<"$stdout" | sed -E 's/^   [a-z]+ - /   X - /')"
     on "$1" kill --help
     echo "kill --help: status=$status $(grep -E '^[A-Z][A-Z ]*:$' <<<"$stdout" | head -n2 | tr '\n' ' ')"
+    on "$1" help kill
+    echo "help kill: status=$status $(sed -n 2p <<<"$stdout" | sed -E 's/^   [a-z]+ kill - /   X kill - /')"
+    on "$1" h
+    echo "h: status=$status $(head -n1 <<<"$stdout")"
+    on "$1" help nosuch
+    echo "help nosuch: status=$( ((status)) && echo failed || echo 0)"
 }
 
 @test "compat: --help in runc's NAME/USAGE/VERSION/COMMANDS layout (issue #13)" {
@@ -348,4 +354,32 @@ scenario_cpuset_pod() {
 @test "compat: an empty pre-existing v1 cpuset parent (a pod cgroup) gets cpus and mems (K)" {
     [[ -d /sys/fs/cgroup/cpuset ]] || skip "no v1 cpuset hierarchy"
     compare scenario_cpuset_pod
+}
+
+# --- no command waits forever on a container that is paused, stopped or gone ----------------
+
+scenario_paused_and_gone() {
+    local b id c
+    b="$(bundle_for "$1")"
+    set_args_in "$b" sleep 1000
+    id="$(cid "$1")"
+    on "$1" run -d -b "$b" "$id"
+    echo "run -d: $status"
+    local RT_CMD_TIMEOUT=15 # a command that waits on a frozen container fails here with 124
+    for c in pause pause "kill 0" "ps" "events --stats" resume resume pause delete \
+        "kill --all KILL"; do
+        # shellcheck disable=SC2086
+        on "$1" $c "$id"
+        echo "paused: $c: $status"
+    done
+    wait_stopped "$1" "$id" || echo "never stopped"
+    for c in "delete --force" pause resume kill "kill 0" ps events "events --stats" delete; do
+        # shellcheck disable=SC2086
+        on "$1" $c "$id"
+        echo "gone: $c: $status"
+    done
+}
+
+@test "compat: pause, resume, kill, ps, events, delete on a paused and on a deleted container" {
+    compare scenario_paused_and_gone
 }
