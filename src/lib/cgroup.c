@@ -645,6 +645,29 @@ int cgroup_destroy(const rt_state *st, rt_error **err)
     return 0;
 }
 
+void cgroup_release(const rt_state *st)
+{
+    cgroup_freeze(st, false, NULL);
+    /* rmdir fails with EBUSY until the last task has really gone. */
+    for (int attempt = 0; attempt < 100; attempt++) {
+        bool busy = false;
+        for (size_t i = 0; i < st->cgroups_len; i++)
+            if (rmdir_tree(st->cgroups[i], 0) < 0)
+                busy = true;
+        if (!busy) {
+            for (size_t i = 0; st->cgroups_made && i < st->cgroups_len; i++)
+                rmdir_made_parents(st->cgroups[i], st->cgroups_made[i]);
+            return;
+        }
+        cg_sleep_ms(10);
+    }
+    for (size_t i = 0; i < st->cgroups_len; i++)
+        if (rmdir_tree(st->cgroups[i], 0) < 0)
+            log_warn("cgroup %s still holds processes that are not the container's: left "
+                     "in place",
+                     st->cgroups[i]);
+}
+
 uint64_t cgroup_oom_kills(const rt_state *st)
 {
     cleanup_ctx cg_ctx c;

@@ -43,6 +43,12 @@ int cgroup_enter(const rt_state *st, pid_t pid, rt_error **err);
 int cgroup_signal_all(const rt_state *st, int sig, rt_error **err);
 /* Kill what is left, wait for it to go, and remove the directories. */
 int cgroup_destroy(const rt_state *st, rt_error **err);
+/* Thaw and remove the directories, killing nothing: for a container whose
+ * processes all die with the init of its own pid namespace, what is still in
+ * its cgroup was put there by someone else (create warned about it) and is
+ * left alone, as runc leaves it; the directories are then kept, with a
+ * warning. */
+void cgroup_release(const rt_state *st);
 /* The directory of the v1 hierarchy that has controller, or the v2 one
  * (controller NULL); NULL when there is none. */
 const char *cgroup_dir_for(const rt_state *st, const char *controller);
