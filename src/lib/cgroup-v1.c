@@ -375,8 +375,12 @@ static int v1_freeze(const cg_ctx *c, bool frozen, rt_error **err)
             return 0;
         cg_sleep_ms(i < 10 ? 1 : 5);
     }
-    if (frozen)
-        cg_write(dir, "freezer.state", "THAWED", NULL);
+    if (!frozen)
+        return rt_err(err, 0,
+                      "unable to thaw the container: %s/freezer.state stays frozen (a parent "
+                      "cgroup is frozen?)",
+                      dir);
+    cg_write(dir, "freezer.state", "THAWED", NULL);
     return rt_err(err, 0, "unable to freeze the container: %s/freezer.state stays FREEZING", dir);
 }
 

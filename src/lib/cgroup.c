@@ -514,16 +514,14 @@ int cgroup_freeze(const rt_state *st, bool frozen, rt_error **err)
     return c.drv->freeze(&c, frozen, err);
 }
 
+/* By itself or an ancestor, on v2 as on v1: a created container whose pod
+ * cgroup is frozen is "paused", so start refuses it instead of waiting for an
+ * init that cannot run. */
 bool cgroup_is_frozen(const rt_state *st)
 {
     cleanup_ctx cg_ctx c;
-    if (ctx_open(st, &c, NULL) < 0)
-        return false;
-    const char *dir = cg_dir(&c, c.host.unified ? NULL : "freezer");
-    cleanup_free char *s = NULL;
-    if (!dir || cg_read(dir, c.host.unified ? "cgroup.freeze" : "freezer.state", &s) < 0)
-        return false;
-    return c.host.unified ? s[0] == '1' : strncmp(s, "THAWED", 6) != 0;
+    const char *dir;
+    return ctx_open(st, &c, NULL) == 0 && frozen_now(&c, &dir);
 }
 
 /* Append the pids of dir/cgroup.procs and of every cgroup below it. */

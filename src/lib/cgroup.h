@@ -61,7 +61,8 @@ int cgroup_update(const rt_state *st, const oci_resources *r, rt_error **err);
 /* Freeze (v1 freezer.state FROZEN, v2 cgroup.freeze) and wait until the
  * kernel says it is done; or thaw. */
 int cgroup_freeze(const rt_state *st, bool frozen, rt_error **err);
-/* Whether the container's cgroup is frozen (or freezing). */
+/* Whether the container's cgroup is frozen (or freezing), by itself or an
+ * ancestor. */
 bool cgroup_is_frozen(const rt_state *st);
 /* The pids of the container's cgroup and its descendants. */
 int cgroup_get_pids(const rt_state *st, pid_t **pids, size_t *n, rt_error **err);
