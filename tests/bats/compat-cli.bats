@@ -10,7 +10,7 @@ teardown() {
     # a test that failed half-way may leave a cgroup of its own frozen: thaw it so that the
     # cleanup can kill what is inside
     local d
-    for d in "$(freezer_of "")"$ID_PREFIX*; do
+    for d in "$(freezer_of "")$ID_PREFIX"*; do
         [[ -d "$d" ]] && thaw "$d"
     done
     common_teardown
@@ -198,9 +198,13 @@ events_bg() {
 # events_watching: wait (bounded) until EV_PID watches for OOM events (both runtimes hold an
 # eventfd on cgroup v1, an inotify fd on v2), so that it has opened its container.
 events_watching() {
-    local i
+    local i f
     for i in $(seq 250); do
-        ls -l "/proc/$EV_PID/fd" 2>/dev/null | grep -qE 'anon_inode:(\[eventfd\]|inotify)' && return 0
+        for f in "/proc/$EV_PID/fd/"*; do
+            case "$(readlink "$f")" in
+            "anon_inode:[eventfd]" | anon_inode:inotify) return 0 ;;
+            esac
+        done
         sleep 0.02
     done
     echo "events never opened its container"
@@ -293,7 +297,11 @@ scenario_frozen_cgroup() {
     echo "create in a frozen cgroup: $status"
     grep -o "container's cgroup unexpectedly frozen" <<<"$stderr"
     # the peer never got a connection (as with runc) or saw it closed: nothing holds it open
-    if [[ "$(ls -l /proc/$peer/fd 2>/dev/null | grep -c socket)" -gt 1 ]]; then
+    local f sockets=0
+    for f in "/proc/$peer/fd/"*; do
+        [[ "$(readlink "$f")" == socket:* ]] && sockets=$((sockets + 1))
+    done
+    if ((sockets > 1)); then
         wait_pid_exit "$peer" 5 && echo "peer: connection closed" || echo "peer: still connected"
     else
         echo "peer: no connection"
@@ -377,6 +385,7 @@ scenario_paused_and_gone() {
     id="$(cid "$1")"
     on "$1" run -d -b "$b" "$id"
     echo "run -d: $status"
+    # shellcheck disable=SC2034 # read by rt_raw
     local RT_CMD_TIMEOUT=15 # a command that waits on a frozen container fails here with 124
     for c in pause pause "kill 0" "ps" "events --stats" resume resume pause delete \
         "kill --all KILL"; do
