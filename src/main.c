@@ -8,6 +8,7 @@
 #include "log.h"
 #include "util/util.h"
 #include "validate.h"
+#include "version.h"
 
 static const struct command {
     const char *name;
@@ -52,11 +53,23 @@ static const struct command {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "rt: an OCI container runtime\n\n"
-               "USAGE:\n   rt [global options] command [command options] [arguments...]\n\n"
-               "COMMANDS:\n");
+    size_t width = strlen("help, h");
     for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-        fprintf(f, "   %-11s%s\n", commands[i].name, commands[i].help);
+        if (strlen(commands[i].name) > width)
+            width = strlen(commands[i].name);
+    fprintf(f,
+            "NAME:\n   rt - Open Container Initiative runtime\n\n"
+            "rt runs containers from OCI bundles (a directory with config.json and a root\n"
+            "filesystem), with the command line of runc.\n\n"
+            "To start a new instance of a container:\n\n"
+            "    # rt run [ -b bundle ] <container-id>\n\n"
+            "USAGE:\n   rt [global options] command [command options] [arguments...]\n\n"
+            "VERSION:\n   %s\ncommit: %s\nspec: %s\n\nCOMMANDS:\n",
+            RT_VERSION, RT_COMMIT, OCI_VERSION);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+        fprintf(f, "   %-*s  %s\n", (int)width, commands[i].name, commands[i].help);
+    fprintf(f, "   %-*s  %s\n", (int)width, "help, h",
+            "Shows a list of commands or help for one command");
     fprintf(f, "\nGLOBAL OPTIONS:\n"
                "   --debug                enable debug logging\n"
                "   --log value            set the log file to write rt logs to (default: stderr)\n"
@@ -70,9 +83,23 @@ static void usage(FILE *f)
                "   --version, -v          print the version\n");
 }
 
+/* The lines runc prints (clients such as Docker parse "commit:"). */
 static void version(void)
 {
-    printf("rt version %s\nspec: %s\n", RT_VERSION, OCI_VERSION);
+    printf("rt version %s\ncommit: %s\nspec: %s\n", RT_VERSION, RT_COMMIT, OCI_VERSION);
+}
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+static void command_usage(const struct command *c)
+{
+    printf("NAME:\n   rt %s - %s\n\nUSAGE:\n   rt %s %s\n", c->name, c->help, c->name, c->usage);
 }
 
 /* COMMAND --help / -h (before any "--") shows the command's usage. */
@@ -140,8 +167,16 @@ static int run_command(int argc, char **argv, rt_error **err)
         return 0;
     }
     const char *name = argv[first];
-    if (!strcmp(name, "help")) {
-        usage(stdout);
+    /* help [COMMAND], or h: as runc. */
+    if (!strcmp(name, "help") || !strcmp(name, "h")) {
+        if (first + 1 >= argc) {
+            usage(stdout);
+            return 0;
+        }
+        const struct command *c = find_command(argv[first + 1]);
+        if (!c)
+            return rt_err(err, 0, "no help topic for \"%s\"", argv[first + 1]), 1;
+        command_usage(c);
         return 0;
     }
     /* CVE-2019-5736: what a container can reach of ours must not be our binary. */
@@ -152,18 +187,17 @@ static int run_command(int argc, char **argv, rt_error **err)
         return rt_err(err, 0, "open log file %s", g.log), 1;
     if (check_globals(&g, name, err) < 0)
         return 1;
-    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
-        if (strcmp(commands[i].name, name))
-            continue;
-        if (wants_help(argc - first - 1, argv + first + 1)) {
-            printf("NAME:\n   rt %s - %s\n\nUSAGE:\n   rt %s %s\n", name, commands[i].help, name,
-                   commands[i].usage);
-            return 0;
-        }
-        return commands[i].fn(&g, argc - first - 1, argv + first + 1, err);
+    log_debug("rt version %s (commit %s): command %s", RT_VERSION, RT_COMMIT, name);
+    const struct command *c = find_command(name);
+    if (!c) {
+        rt_err(err, 0, "unknown command \"%s\" (see rt --help)", name);
+        return 1;
     }
-    rt_err(err, 0, "unknown command \"%s\" (see rt --help)", name);
-    return 1;
+    if (wants_help(argc - first - 1, argv + first + 1)) {
+        command_usage(c);
+        return 0;
+    }
+    return c->fn(&g, argc - first - 1, argv + first + 1, err);
 }
 
 int main(int argc, char **argv)

@@ -31,12 +31,13 @@ static int small_number(const char *s)
 }
 
 /* A number, or a name with or without SIG, in any case (as runc); RTMIN+N and
- * RTMAX-N for the realtime signals. */
+ * RTMAX-N for the realtime signals. 0 asks only whether the init is alive
+ * (kill(2)'s null signal), as runc takes it. */
 static int parse_signal(const char *s)
 {
     int v = small_number(s);
     if (v >= 0)
-        return v > 0 && v < NSIG ? v : -1;
+        return v < NSIG ? v : -1;
     char up[32];
     size_t i = 0;
     for (; s[i] && i < sizeof(up) - 1; i++)

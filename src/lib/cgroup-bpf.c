@@ -26,12 +26,16 @@ typedef struct dev_policy {
     size_t n;
 } dev_policy;
 
+/* Checked before (cg_device_rule): only r, w and m count. */
 static int access_bits(const char *a)
 {
+    char letters[4];
     int bits = 0;
-    for (; a && *a; a++)
-        bits |= *a == 'r'   ? BPF_DEVCG_ACC_READ
-                : *a == 'w' ? BPF_DEVCG_ACC_WRITE
+    if (cg_device_access(a, letters, NULL) < 0)
+        return 0;
+    for (const char *l = letters; *l; l++)
+        bits |= *l == 'r'   ? BPF_DEVCG_ACC_READ
+                : *l == 'w' ? BPF_DEVCG_ACC_WRITE
                             : BPF_DEVCG_ACC_MKNOD;
     return bits;
 }
@@ -49,8 +53,7 @@ static void policy_apply(dev_policy *p, const oci_device_cgroup *d)
         .type = *type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
         .major = d->has_major && d->major >= 0 ? d->major : -1,
         .minor = d->has_minor && d->minor >= 0 ? d->minor : -1,
-        .access = d->access ? access_bits(d->access)
-                            : BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD,
+        .access = access_bits(d->access),
     };
     size_t i;
     for (i = 0; i < p->n; i++)

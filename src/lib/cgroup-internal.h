@@ -84,6 +84,10 @@ int cg_set_i64(const char *dir, const char *ctrl, const char *file, int64_t v, b
                const char *field, rt_error **err);
 
 /* --- devices --- */
+/* The letters r, w, m that access holds (NULL: all three), in that order, in
+ * out; other letters are ignored as runc does ("rwa" is "rw"). None of the
+ * three is an error. */
+int cg_device_access(const char *access, char out[4], rt_error **err);
 /* "c 1:3 rwm" (or "a") of one OCI rule, validated. */
 int cg_device_rule(const oci_device_cgroup *d, char *buf, size_t len, rt_error **err);
 /* The rules every container gets after its own, as runc. */

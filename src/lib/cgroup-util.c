@@ -26,14 +26,29 @@ const oci_device_cgroup cg_default_devices[] = {
 };
 const size_t cg_default_devices_len = sizeof(cg_default_devices) / sizeof(*cg_default_devices);
 
+int cg_device_access(const char *access, char out[4], rt_error **err)
+{
+    size_t n = 0;
+    if (!access)
+        access = "rwm";
+    for (const char *l = "rwm"; *l; l++)
+        if (strchr(access, *l))
+            out[n++] = *l;
+    out[n] = '\0';
+    if (!n)
+        return rt_err(err, 0, "linux.resources.devices: invalid access \"%s\": no r, w or m",
+                      access);
+    return 0;
+}
+
 int cg_device_rule(const oci_device_cgroup *d, char *buf, size_t len, rt_error **err)
 {
     const char *type = d->type ? d->type : "a";
     if (strcmp(type, "a") && strcmp(type, "b") && strcmp(type, "c"))
         return rt_err(err, 0, "linux.resources.devices: invalid type %s", type);
-    const char *access = d->access ? d->access : "rwm";
-    if (!*access || strspn(access, "rwm") != strlen(access))
-        return rt_err(err, 0, "linux.resources.devices: invalid access %s", access);
+    char access[4];
+    if (cg_device_access(d->access, access, err) < 0)
+        return -1;
     char maj[24] = "*", min[24] = "*";
     if (d->has_major && d->major >= 0)
         snprintf(maj, sizeof(maj), "%lld", (long long)d->major);

@@ -18,12 +18,14 @@
 /* What the kernel reads back for "no limit" (PAGE_COUNTER_MAX pages). */
 #define V1_UNLIMITED 0x7FFFFFFFFFFFF000ULL
 
+/* "invalid configuration" is runc's wording for a v2-only field on v1 (tools
+ * match it). */
 static int v1_check(const cg_host *host, const oci_resources *r, rt_error **err)
 {
     if (r->unified.len)
         return rt_err(err, 0,
-                      "linux.resources.unified: needs cgroup v2, this host has cgroup v1 "
-                      "(%s)",
+                      "linux.resources.unified: invalid configuration: cannot use unified on "
+                      "cgroup v1 (%s)",
                       r->unified.keys[0]);
     for (size_t i = 0; i < r->hugepage_limits_len; i++)
         if (r->hugepage_limits[i].limit < V1_UNLIMITED && !cg_host_find(host, "hugetlb"))
@@ -373,8 +375,12 @@ static int v1_freeze(const cg_ctx *c, bool frozen, rt_error **err)
             return 0;
         cg_sleep_ms(i < 10 ? 1 : 5);
     }
-    if (frozen)
-        cg_write(dir, "freezer.state", "THAWED", NULL);
+    if (!frozen)
+        return rt_err(err, 0,
+                      "unable to thaw the container: %s/freezer.state stays frozen (a parent "
+                      "cgroup is frozen?)",
+                      dir);
+    cg_write(dir, "freezer.state", "THAWED", NULL);
     return rt_err(err, 0, "unable to freeze the container: %s/freezer.state stays FREEZING", dir);
 }
 

@@ -407,8 +407,12 @@ static int v2_freeze(const cg_ctx *c, bool frozen, rt_error **err)
             return 0;
         cg_sleep_ms(i < 10 ? 1 : 5);
     }
-    if (frozen)
-        cg_write(dir, "cgroup.freeze", "0", NULL);
+    if (!frozen)
+        return rt_err(err, 0,
+                      "unable to thaw the container: %s/cgroup.events stays frozen 1 (a parent "
+                      "cgroup is frozen?)",
+                      dir);
+    cg_write(dir, "cgroup.freeze", "0", NULL);
     return rt_err(err, 0, "unable to freeze the container: %s/cgroup.events never says frozen 1",
                   dir);
 }

@@ -360,9 +360,15 @@ int cgroup_check_resources(const oci_config *cfg, rt_error **err)
     if (!r)
         return 0;
     char rule[128];
-    for (size_t i = 0; i < r->devices_len; i++)
+    for (size_t i = 0; i < r->devices_len; i++) {
+        const char *a = r->devices[i].access;
         if (cg_device_rule(&r->devices[i], rule, sizeof(rule), err) < 0)
             return -1;
+        if (a && strspn(a, "rwm") != strlen(a))
+            log_warn("linux.resources.devices[%zu]: access \"%s\": letters other than r, w, m "
+                     "ignored",
+                     i, a);
+    }
     if (cg_check_common(r, err) < 0)
         return -1;
     cg_host host;
@@ -374,8 +380,35 @@ int cgroup_check_resources(const oci_config *cfg, rt_error **err)
     return ret;
 }
 
-/* mkdir -p; a v1 cpuset directory gets its parent's cpus and mems, since an
- * empty cpuset cannot take tasks.  *made: the first directory it made. */
+/* A v1 cpuset directory whose cpus or mems are empty cannot take tasks
+ * (ENOSPC): it gets its parent's, as the kernel does not copy them. Applied
+ * top-down to every level, made now or already there (an empty pod cgroup
+ * that someone else made). */
+static int cpuset_fill(char *p, rt_error **err)
+{
+    if (!cg_exists(p, "cpuset.cpus") || cg_exists(p, "cgroup.controllers"))
+        return 0;
+    static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+    for (size_t i = 0; i < 2; i++) {
+        cleanup_free char *own = NULL, *parent = NULL;
+        if (cg_read(p, files[i], &own) < 0)
+            return rt_err(err, errno, "read %s/%s", p, files[i]);
+        if (own[strspn(own, " \n")])
+            continue;
+        char *slash = strrchr(p, '/');
+        *slash = '\0';
+        int r = cg_read(p, files[i], &parent);
+        *slash = '/';
+        if (r < 0)
+            return rt_err(err, errno, "read %s of the parent of %s", files[i], p);
+        if (cg_write(p, files[i], parent, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* mkdir -p, filling v1 cpusets on the way.  *made: the first directory it
+ * made. */
 static int mkdir_cgroup(const char *dir, char **made, rt_error **err)
 {
     cleanup_free char *p = xstrdup(dir);
@@ -387,25 +420,45 @@ static int mkdir_cgroup(const char *dir, char **made, rt_error **err)
         if (mkdir(p, 0755) == 0) {
             if (!*made)
                 *made = xstrdup(p);
-            if (cg_exists(p, "cpuset.cpus") && !cg_exists(p, "cgroup.controllers")) {
-                char *slash = strrchr(p, '/');
-                *slash = '\0';
-                cleanup_free char *pc = NULL, *pm = NULL;
-                int r = cg_read(p, "cpuset.cpus", &pc) | cg_read(p, "cpuset.mems", &pm);
-                *slash = '/';
-                if (r < 0)
-                    return rt_err(err, errno, "read cpuset of the parent of %s", p);
-                if (cg_write(p, "cpuset.cpus", pc, err) < 0 ||
-                    cg_write(p, "cpuset.mems", pm, err) < 0)
-                    return -1;
-            }
         } else if (errno != EEXIST) {
             return rt_err(err, errno, "create cgroup %s", p);
         }
+        if (cpuset_fill(p, err) < 0)
+            return -1;
         if (!c)
             break;
         *s = c;
     }
+    return 0;
+}
+
+/* Frozen now, by itself or an ancestor (v1 freezer.state says either; v2
+ * cgroup.events "frozen 1", or cgroup.freeze for one still freezing). */
+static bool frozen_now(const cg_ctx *c, const char **where)
+{
+    const char *dir = *where = cg_dir(c, c->host.unified ? NULL : "freezer");
+    cleanup_free char *s = NULL, *ev = NULL;
+    uint64_t v = 0;
+    if (!dir)
+        return false;
+    if (!c->host.unified)
+        return cg_read(dir, "freezer.state", &s) == 0 && strncmp(s, "THAWED", 6) != 0;
+    return (cg_read(dir, "cgroup.freeze", &s) == 0 && s[0] == '1') ||
+           (cg_read(dir, "cgroup.events", &ev) == 0 && cg_kv_get(ev, "frozen", &v) && v);
+}
+
+int cgroup_check_existing(const rt_state *st, rt_error **err)
+{
+    cleanup_ctx cg_ctx c;
+    if (ctx_open(st, &c, err) < 0)
+        return -1;
+    const char *dir;
+    if (frozen_now(&c, &dir))
+        return rt_err(err, 0, "container's cgroup unexpectedly frozen (%s)", dir);
+    cleanup_free pid_t *pids = NULL;
+    size_t n = 0;
+    if (cgroup_get_pids(st, &pids, &n, NULL) == 0 && n)
+        log_warn("container's cgroup is not empty: %zu process(es) found", n);
     return 0;
 }
 
@@ -461,16 +514,14 @@ int cgroup_freeze(const rt_state *st, bool frozen, rt_error **err)
     return c.drv->freeze(&c, frozen, err);
 }
 
+/* By itself or an ancestor, on v2 as on v1: a created container whose pod
+ * cgroup is frozen is "paused", so start refuses it instead of waiting for an
+ * init that cannot run. */
 bool cgroup_is_frozen(const rt_state *st)
 {
     cleanup_ctx cg_ctx c;
-    if (ctx_open(st, &c, NULL) < 0)
-        return false;
-    const char *dir = cg_dir(&c, c.host.unified ? NULL : "freezer");
-    cleanup_free char *s = NULL;
-    if (!dir || cg_read(dir, c.host.unified ? "cgroup.freeze" : "freezer.state", &s) < 0)
-        return false;
-    return c.host.unified ? s[0] == '1' : strncmp(s, "THAWED", 6) != 0;
+    const char *dir;
+    return ctx_open(st, &c, NULL) == 0 && frozen_now(&c, &dir);
 }
 
 /* Append the pids of dir/cgroup.procs and of every cgroup below it. */
@@ -590,6 +641,29 @@ int cgroup_destroy(const rt_state *st, rt_error **err)
         if (rmdir_tree(st->cgroups[i], 0) < 0)
             return rt_err(err, errno, "remove cgroup %s", st->cgroups[i]);
     return 0;
+}
+
+void cgroup_release(const rt_state *st)
+{
+    cgroup_freeze(st, false, NULL);
+    /* rmdir fails with EBUSY until the last task has really gone. */
+    for (int attempt = 0; attempt < 100; attempt++) {
+        bool busy = false;
+        for (size_t i = 0; i < st->cgroups_len; i++)
+            if (rmdir_tree(st->cgroups[i], 0) < 0)
+                busy = true;
+        if (!busy) {
+            for (size_t i = 0; st->cgroups_made && i < st->cgroups_len; i++)
+                rmdir_made_parents(st->cgroups[i], st->cgroups_made[i]);
+            return;
+        }
+        cg_sleep_ms(10);
+    }
+    for (size_t i = 0; i < st->cgroups_len; i++)
+        if (rmdir_tree(st->cgroups[i], 0) < 0)
+            log_warn("cgroup %s still holds processes that are not the container's: left "
+                     "in place",
+                     st->cgroups[i]);
 }
 
 uint64_t cgroup_oom_kills(const rt_state *st)

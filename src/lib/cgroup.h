@@ -27,6 +27,11 @@ int cgroup_resolve(const oci_config *cfg, const char *id, rt_state *st, rt_error
 int cgroup_paths_check(const rt_state *st, const char *cgroups_path, rt_error **err);
 /* Validate the resources the config asks for before anything is touched. */
 int cgroup_check_resources(const oci_config *cfg, rt_error **err);
+/* Before create touches the container's cgroups: one that exists already
+ * and is frozen is refused (the init could never run: runc's "container's
+ * cgroup unexpectedly frozen"); one that holds processes is warned about, as
+ * runc does. Directories that do not exist are fine. */
+int cgroup_check_existing(const rt_state *st, rt_error **err);
 /* mkdir every directory and apply the resource limits (cpuset included, so
  * before the first task joins). */
 int cgroup_create(const oci_config *cfg, rt_state *st, rt_error **err);
@@ -38,6 +43,12 @@ int cgroup_enter(const rt_state *st, pid_t pid, rt_error **err);
 int cgroup_signal_all(const rt_state *st, int sig, rt_error **err);
 /* Kill what is left, wait for it to go, and remove the directories. */
 int cgroup_destroy(const rt_state *st, rt_error **err);
+/* Thaw and remove the directories, killing nothing: for a container whose
+ * processes all die with the init of its own pid namespace, what is still in
+ * its cgroup was put there by someone else (create warned about it) and is
+ * left alone, as runc leaves it; the directories are then kept, with a
+ * warning. */
+void cgroup_release(const rt_state *st);
 /* The directory of the v1 hierarchy that has controller, or the v2 one
  * (controller NULL); NULL when there is none. */
 const char *cgroup_dir_for(const rt_state *st, const char *controller);
@@ -50,7 +61,8 @@ int cgroup_update(const rt_state *st, const oci_resources *r, rt_error **err);
 /* Freeze (v1 freezer.state FROZEN, v2 cgroup.freeze) and wait until the
  * kernel says it is done; or thaw. */
 int cgroup_freeze(const rt_state *st, bool frozen, rt_error **err);
-/* Whether the container's cgroup is frozen (or freezing). */
+/* Whether the container's cgroup is frozen (or freezing), by itself or an
+ * ancestor. */
 bool cgroup_is_frozen(const rt_state *st);
 /* The pids of the container's cgroup and its descendants. */
 int cgroup_get_pids(const rt_state *st, pid_t **pids, size_t *n, rt_error **err);

@@ -45,9 +45,29 @@ typedef struct building {
     rt_state *st;
     pid_t pid;
     bool cgroup_made;
-    int console; /* foreground terminal: our end, the master arrives on it */
-    bool placed; /* the init was cloned into its cgroup */
+    int console;    /* foreground terminal: our end, the master arrives on it */
+    bool placed;    /* the init was cloned into its cgroup */
+    bool own_pidns; /* the container's processes all die with its init */
 } building;
+
+/* Undo and delete: a container with a pid namespace of its own loses all its
+ * processes with its init, so whatever else is in its cgroup is not its own
+ * and is not killed (runc kills through the cgroup only without one). */
+static void remove_cgroups(const rt_state *st, bool own_pidns)
+{
+    if (own_pidns)
+        cgroup_release(st);
+    else
+        cgroup_destroy(st, NULL);
+}
+
+static bool creates_pidns(const oci_config *cfg)
+{
+    for (size_t i = 0; cfg && cfg->linux_ && i < cfg->linux_->namespaces_len; i++)
+        if (!strcmp(cfg->linux_->namespaces[i].type, "pid"))
+            return !cfg->linux_->namespaces[i].path || !*cfg->linux_->namespaces[i].path;
+    return false;
+}
 
 static void building_undo(building *b, const char *id)
 {
@@ -56,7 +76,7 @@ static void building_undo(building *b, const char *id)
         waitpid(b->pid, NULL, 0);
     }
     if (b->cgroup_made)
-        cgroup_destroy(b->st, NULL);
+        remove_cgroups(b->st, b->own_pidns);
     if (b->st)
         rootfs_unbind(b->st->rootfs, b->st->rootfs_mount);
     if (b->dirfd >= 0) {
@@ -201,6 +221,10 @@ static int runtime_hooks(const building *b, const oci_hooks *h, int sync_fd, rt_
  * aside: in a user namespace no device node can be made anyway). */
 static int make_cgroups(building *b, const oci_config *cfg, bool rootless, rt_error **err)
 {
+    /* Refused before cgroup_made: undoing would thaw and empty a cgroup that
+     * is not ours. */
+    if (cgroup_check_existing(b->st, err) < 0)
+        return -1;
     b->cgroup_made = true;
     if (cgroup_create(cfg, b->st, err) == 0)
         return 0;
@@ -362,6 +386,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     cleanup_free char *state_path = NULL;
     init_args a = {0};
     b->st = calloc(1, sizeof(*b->st));
+    b->own_pidns = creates_pidns(lb.cfg);
     fill_state(b->st, o, &lb);
     if (cgroup_resolve(lb.cfg, o->id, b->st, err) < 0)
         goto out;
@@ -694,11 +719,13 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
     cleanup_opened opened c;
     if (container_open(root, id, LOCK_SH, &c, err) < 0)
         return -1;
+    /* As runc: --all signals what is left in the cgroup even once the init
+     * is gone (a stopped container's cgroup may hold its other processes). */
+    if (all && c.st->cgroups_len)
+        return cgroup_signal_all(c.st, sig, err);
     cleanup_close int pidfd = state_init_pidfd(c.st);
     if (pidfd < 0)
         return rt_err(err, 0, "container not running");
-    if (all && c.st->cgroups_len)
-        return cgroup_signal_all(c.st, sig, err);
     if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
         return rt_err(err, errno, "kill container init");
     return 0;
@@ -709,13 +736,19 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
 static int destroy(const opened *c, rt_error **err)
 {
     oci_config *cfg = config_copy(c);
+    bool own_pidns = creates_pidns(cfg);
     int r = -1;
-    cgroup_signal_all(c->st, SIGKILL, NULL);
+    if (own_pidns)
+        cgroup_freeze(c->st, false, NULL); /* so that the init can die */
+    else
+        cgroup_signal_all(c->st, SIGKILL, NULL);
     if (stop_init(c->st) < 0) {
         rt_err(err, errno, "wait for container init to exit");
         goto out;
     }
-    if (cgroup_destroy(c->st, err) < 0)
+    if (own_pidns)
+        cgroup_release(c->st);
+    else if (cgroup_destroy(c->st, err) < 0)
         goto out;
     rootfs_unbind(c->st->rootfs, c->st->rootfs_mount);
     if (state_dir_remove(c->rootfd, c->st->id) < 0) {
@@ -847,7 +880,13 @@ static char *owner_name(uid_t uid)
     return pw ? xstrdup(pw->pw_name) : xasprintf("#%u", uid);
 }
 
-/* The OCI state of every container under root (unreadable ones skipped). */
+static int by_id(const void *a, const void *b)
+{
+    return strcmp((*(oci_state *const *)a)->id, (*(oci_state *const *)b)->id);
+}
+
+/* The OCI state of every container under root (unreadable ones skipped),
+ * sorted by id as runc lists them. */
 int container_list(const char *root, oci_state ***out, size_t *n_out, rt_error **err)
 {
     *out = NULL;
@@ -884,5 +923,7 @@ int container_list(const char *root, oci_state ***out, size_t *n_out, rt_error *
         (*out)[(*n_out)++] = copy;
     }
     closedir(d);
+    if (*n_out > 1)
+        qsort(*out, *n_out, sizeof(**out), by_id);
     return 0;
 }

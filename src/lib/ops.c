@@ -2,9 +2,11 @@
 #include "ops.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cgroup.h"
@@ -90,6 +92,20 @@ static bool cgroup_gone(const rt_state *st)
     return true;
 }
 
+/* The state directory c holds was removed (delete) or replaced (a new
+ * container under the same id). */
+static bool container_gone(const opened *c)
+{
+    struct stat held, now;
+    return fstat(c->dirfd, &held) < 0 ||
+           fstatat(c->rootfd, c->st->id, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
+           held.st_ino != now.st_ino || held.st_dev != now.st_dev;
+}
+
+/* How often events looks whether its container is still there, whatever the
+ * interval and whether OOM notifications wake it. */
+#define EVENTS_CHECK_MS 200
+
 int container_events(const char *root, const char *id, bool stats_only, long interval_ms,
                      rt_error **err)
 {
@@ -111,6 +127,8 @@ int container_events(const char *root, const char *id, bool stats_only, long int
     int r = 0;
     for (;;) {
         long wait = next - now_ms();
+        if (wait > EVENTS_CHECK_MS)
+            wait = EVENTS_CHECK_MS;
         struct pollfd p = {.fd = w.fd, .events = POLLIN};
         int n = poll(&p, w.fd >= 0 ? 1 : 0, wait < 0 ? 0 : (int)wait);
         if (n < 0 && errno != EINTR) {
@@ -126,10 +144,12 @@ int container_events(const char *root, const char *id, bool stats_only, long int
             if (e < 0)
                 break;
         }
+        /* Deleted under us: there is nothing more to report (and on v2 the
+         * inotify watch on a removed cgroup's files may never fire). */
+        if (container_gone(&c) || cgroup_gone(c.st))
+            break;
         if (now_ms() >= next) {
             next += interval_ms;
-            if (cgroup_gone(c.st))
-                break;
             /* The cgroup can go between the check and the read. */
             cleanup_error rt_error *e = NULL;
             if (print_stats(c.st, &e) < 0 && !cgroup_gone(c.st)) {

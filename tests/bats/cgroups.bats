@@ -391,7 +391,7 @@ blkio_weight_file() {
     res '{"unified":{"memory.high":"1000000"}}'
     set_args true
     rtc run -b "$BUNDLE" "$ID"
-    assert_error "linux.resources.unified: needs cgroup v2"
+    assert_error "linux.resources.unified: invalid configuration: cannot use unified on cgroup v1"
 }
 
 # --- devices ----------------------------------------------------------------------------------
