@@ -60,6 +60,9 @@ common_setup() {
         return 1
     }
     TEST_DIR="$BATS_TEST_TMPDIR"
+    # The host's shared device nodes: a container must not change them (masked paths and
+    # /dev binds are these very inodes).
+    HOST_NODES_BEFORE="$(host_nodes)"
     ROOT="$TEST_DIR/root"
     BUNDLE="$TEST_DIR/bundle"
     IDS_FILE="$TEST_DIR/.ids"
@@ -112,12 +115,20 @@ common_teardown() {
     if grep -qF "$TEST_DIR" /proc/self/mountinfo; then
         leaks+="mounts under $TEST_DIR:"$'\n'"$(grep -F "$TEST_DIR" /proc/self/mountinfo)"$'\n'
     fi
+    if [[ "$(host_nodes)" != "${HOST_NODES_BEFORE:-}" ]]; then
+        leaks+="host device nodes changed: ${HOST_NODES_BEFORE:-} -> $(host_nodes)"$'\n'
+    fi
     if [[ -n "$leaks" ]]; then
         echo "# LEFT BEHIND by this test:" >&2
         echo "$leaks" | sed 's/^/#   /' >&2
         force_cleanup "${all_ids[@]}"
         return 1
     fi
+}
+
+# host_nodes: mode, owner and type of the host's device nodes that containers get bound.
+host_nodes() {
+    stat -c '%n %A %u:%g %t:%T' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty
 }
 
 # wait_pid_exit PID SECONDS: poll until PID is gone (or a zombie); 1 on timeout.
