@@ -591,6 +591,19 @@ int container_open(const char *root, const char *id, int lock, opened *c, rt_err
 }
 
 /* Release the init blocked on exec.fifo.  The caller holds the lock. */
+/* Frozen from outside while the init was released (we hold the lock `pause`
+ * takes): waiting would last until someone thaws it.  The init has its byte
+ * (or will read it when thawed): the fifo goes, so the container shows as
+ * paused, then running. */
+static int frozen_in_start(int dirfd, int fifo, rt_error **err)
+{
+    int unread = 0;
+    if (ioctl(fifo, FIONREAD, &unread) == 0 && unread == 0)
+        unlinkat(dirfd, EXEC_FIFO, 0);
+    return rt_err(err, 0,
+                  "the container's cgroup was frozen while it started: it runs once thawed");
+}
+
 static int release_init(int dirfd, const rt_state *st, rt_error **err)
 {
     /* The pidfd first: once the fifo is open the init may exec and exit. */
@@ -613,9 +626,13 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
      * no reader left) means the process runs, or the init died in its
      * startContainer hooks. */
     struct pollfd p[2] = {{.fd = fifo, .events = 0}, {.fd = pidfd, .events = POLLIN}};
-    while (!(p[0].revents & (POLLERR | POLLHUP)) && !p[1].revents)
-        if (poll(p, 2, -1) < 0 && errno != EINTR)
+    while (!(p[0].revents & (POLLERR | POLLHUP)) && !p[1].revents) {
+        int n = poll(p, 2, 1000);
+        if (n < 0 && errno != EINTR)
             return rt_err(err, errno, "poll exec.fifo");
+        if (n == 0 && cgroup_is_frozen(st))
+            return frozen_in_start(dirfd, fifo, err);
+    }
     int unread = 0;
     if (ioctl(fifo, FIONREAD, &unread) == 0 && unread > 0)
         return rt_err(err, 0, "container init exited before it could start");

@@ -431,3 +431,32 @@ scenario_paused_and_gone() {
     assert_success
     rmdir_everywhere "$pod"
 }
+
+# Before the fix `start` waited with no end for the init to exec when the container's cgroup
+# was frozen from outside after start's status check (here: while a startContainer hook runs;
+# `pause` itself waits for start's lock). Now it gives up with an error once it sees the cgroup
+# frozen; the process runs when the cgroup is thawed.
+@test "start: a cgroup frozen from outside while the init starts ends start with an error" {
+    rt_only "rt's start waits for the exec; runc's start returns once the fifo is written"
+    local fz i
+    fz="$(freezer_of "$ID")"
+    cfg ".linux.cgroupsPath = \"/$ID\""
+    cfg '.root.readonly = false | .hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "echo > /hook-ran; sleep 2"]}]'
+    set_args sleep 1000
+    rtc create -b "$BUNDLE" "$ID"
+    assert_success
+    "$RT" --root "$ROOT" start "$ID" </dev/null >"$TEST_DIR/start.out" 2>&1 &
+    local start=$!
+    BG_PIDS+=("$start")
+    for ((i = 0; i < 500; i++)); do
+        [[ -e "$BUNDLE/rootfs/hook-ran" ]] && break
+        sleep 0.01
+    done
+    [[ -e "$BUNDLE/rootfs/hook-ran" ]] || fail "the startContainer hook never ran"
+    freeze "$fz"
+    wait_pid_exit "$start" 10 || fail "start still waits on a frozen container"
+    wait "$start" && fail "start succeeded on a frozen container"
+    assert_contains "$(cat "$TEST_DIR/start.out")" "frozen while it started"
+    thaw "$fz"
+    wait_status "$ID" running 10
+}
