@@ -73,7 +73,13 @@ static void building_undo(building *b, const char *id)
 {
     if (b->pid > 0) {
         kill(b->pid, SIGKILL);
-        waitpid(b->pid, NULL, 0);
+        /* A v1 frozen task dies only once thawed: our own cgroup we thaw;
+         * in someone else's it dies when they thaw it. */
+        bool frozen = cgroup_is_frozen(b->st);
+        if (frozen && b->cgroup_made)
+            cgroup_freeze(b->st, false, NULL);
+        if (!frozen || b->cgroup_made)
+            waitpid(b->pid, NULL, 0);
     }
     if (b->cgroup_made)
         remove_cgroups(b->st, b->own_pidns);
@@ -263,6 +269,22 @@ static int bind_rootfs(building *b, const ns_plan *ns, rt_error **err)
     return state_write(b->dirfd, b->st, err);
 }
 
+/* Until the init's next message (or its end): a cgroup frozen from outside
+ * would make us wait until someone thaws it. */
+static int wait_init(int sync_fd, const rt_state *st, rt_error **err)
+{
+    struct pollfd p = {.fd = sync_fd, .events = POLLIN};
+    for (;;) {
+        int n = poll(&p, 1, 1000);
+        if (n > 0)
+            return 0;
+        if (n < 0 && errno != EINTR)
+            return rt_err(err, errno, "poll the init's sync socket");
+        if (n == 0 && cgroup_is_frozen(st))
+            return rt_err(err, 0, "the container's cgroup was frozen while it was created");
+    }
+}
+
 /* Talk the init through its setup: maps, cgroup, go, and wait for ready. */
 static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
                       const rt_seccomp *filter, int sync_fd, rt_error **err)
@@ -288,7 +310,7 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
     for (;;) {
         enum sync_type t;
         cleanup_free char *msg = NULL;
-        if (sync_recv(sync_fd, &t, &msg, err) < 0)
+        if (wait_init(sync_fd, b->st, err) < 0 || sync_recv(sync_fd, &t, &msg, err) < 0)
             return -1;
         if (t == SYNC_READY)
             return 0;
@@ -467,6 +489,8 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         goto out;
     /* Its death signal is disarmed when it closes the socket: we must not
      * exit before that. */
+    if (wait_init(sync_fds[0], b->st, err) < 0)
+        goto out;
     sync_wait_close(sync_fds[0]);
     r = 0;
 out:

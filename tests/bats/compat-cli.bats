@@ -460,3 +460,29 @@ scenario_paused_and_gone() {
     thaw "$fz"
     wait_status "$ID" running 10
 }
+
+# The same during create: a cgroup frozen from outside while a createContainer hook runs made
+# create wait for the init's word until someone thawed it. (The hook starts in the rootfs,
+# before pivot_root: hook-ran is relative.)
+@test "create: a cgroup frozen from outside while the init builds the container ends create with an error" {
+    rt_only "rt's wait for the init"
+    local fz i create
+    fz="$(freezer_of "$ID")"
+    cfg ".linux.cgroupsPath = \"/$ID\""
+    cfg '.root.readonly = false | .hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "echo > hook-ran; sleep 2"]}]'
+    set_args sleep 1000
+    "$RT" --root "$ROOT" create -b "$BUNDLE" "$ID" </dev/null >"$TEST_DIR/create.out" 2>&1 &
+    create=$!
+    BG_PIDS+=("$create")
+    for ((i = 0; i < 500; i++)); do
+        [[ -e "$BUNDLE/rootfs/hook-ran" ]] && break
+        sleep 0.01
+    done
+    [[ -e "$BUNDLE/rootfs/hook-ran" ]] || fail "the createContainer hook never ran: $(cat "$TEST_DIR/create.out")"
+    freeze "$fz"
+    wait_pid_exit "$create" 20 || fail "create still waits on a frozen container"
+    wait "$create" && fail "create succeeded in a frozen cgroup"
+    assert_contains "$(cat "$TEST_DIR/create.out")" "frozen while it was created"
+    [[ ! -d "$fz" ]] || thaw "$fz"
+    assert_no_leak "$ID"
+}
