@@ -4,8 +4,8 @@
 # for FUZZ_SECONDS each (default 20; scripts/test.sh runs this), from the seed corpus in
 # tests/fuzz/corpus (copied: new inputs stay in build-fuzz/corpus). Prints a TAP line per
 # harness with its executions and coverage; a crash fails it and its input is kept in
-# build-fuzz/crashes/. Leaks inside libseccomp are not reported (tests/fuzz/lsan.supp says
-# why). A long run:
+# build-fuzz/crashes/, as is an input that runs longer than 60 s. Leaks inside libseccomp are
+# not reported (tests/fuzz/lsan.supp says why). A long run:
 #
 #   FUZZ_SECONDS=3600 bash scripts/fuzz.sh            (one hour each)
 #   FUZZ_SECONDS=3600 bash scripts/fuzz.sh state      (one harness)
@@ -34,7 +34,7 @@ for h in "${harnesses[@]}"; do
     log="$dir/fuzz-$h.log"
     UBSAN_OPTIONS=halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
         LSAN_OPTIONS=suppressions="$PWD/tests/fuzz/lsan.supp" \
-        "$dir/tests/fuzz/fuzz-$h" -max_total_time="$secs" -max_len=65536 -print_final_stats=1 \
+        "$dir/tests/fuzz/fuzz-$h" -max_total_time="$secs" -timeout=60 -max_len=65536 -print_final_stats=1 \
         -artifact_prefix="$dir/crashes/$h-" "$corpus" >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
