@@ -392,6 +392,8 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
         return -1;
     if (seccomp_filter_prepare(lb.cfg->linux_->seccomp, &filter, err) < 0)
         return rt_err_wrap(err, "config.json");
+    if (o->signals && (o->signals->fd = signals_block(&o->signals->old, err)) < 0)
+        return -1;
     if (o->listen_fds && lb.cfg->process) {
         oci_process *p = lb.cfg->process;
         p->env = env_with_listen_fds(p->env, &p->env_len, o->listen_fds);
@@ -729,13 +731,15 @@ int container_run(const create_opts *opts, const run_opts *r, int *status, rt_er
     const create_opts *o = &run_o;
     if (!r->detach && !r->no_subreaper)
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    cleanup_close int sigfd = -1;
-    sigset_t old;
-    if (!r->detach && (sigfd = signals_block(&old, err)) < 0)
-        return -1;
+    run_signals sig = {.fd = -1};
+    run_o.signals = r->detach ? NULL : &sig;
     building b;
-    if (create_core(o, &b, err) < 0)
+    if (create_core(o, &b, err) < 0) {
+        if (sig.fd >= 0)
+            close(sig.fd);
         return -1;
+    }
+    cleanup_close int sigfd = sig.fd;
     opened c = {.rootfd = b.rootfd, .dirfd = b.dirfd, .st = b.st};
     cleanup_close int master = -1;
     if ((b.console >= 0 && recv_sized_master(b.console, &master, err) < 0) ||
@@ -749,7 +753,7 @@ int container_run(const create_opts *opts, const run_opts *r, int *status, rt_er
         return 0;
     if (foreground_wait(pid, sigfd, master, status, err) < 0)
         return -1;
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    sigprocmask(SIG_SETMASK, &sig.old, NULL);
     if (!r->keep)
         return container_delete(o->root, o->id, true, err);
     return 0;

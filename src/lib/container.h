@@ -2,6 +2,7 @@
 #ifndef RT_CONTAINER_H
 #define RT_CONTAINER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -26,7 +27,16 @@ typedef struct create_opts {
     bool foreground; /* run without --detach: rt stays and can proxy a terminal */
     bool run;        /* create then start: the config needs a process */
     bool rootless;   /* --rootless (auto: not euid 0): cgroups are optional */
+    /* Foreground run: block the signals rt forwards once the config is
+     * compiled (a long libseccomp compile can still be interrupted), into
+     * this signalfd and the mask before. */
+    struct run_signals *signals;
 } create_opts;
+
+typedef struct run_signals {
+    int fd;
+    sigset_t old;
+} run_signals;
 
 typedef struct run_opts {
     bool detach;

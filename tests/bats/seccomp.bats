@@ -633,3 +633,21 @@ bad_profile() {
     assert_success
     assert_contains "$stdout" null
 }
+
+# libseccomp 2.5.4 compiles this three-rule profile for many minutes (docs/seccomp.md, issue
+# #14). Before the fix `rt run` blocked the signals it forwards before the compile, so neither
+# Ctrl-C nor SIGTERM stopped it; now they are blocked only once the profile is compiled, and
+# nothing exists yet to be left behind.
+@test "run: SIGTERM stops a run whose seccomp profile libseccomp is still compiling" {
+    rt_only "where rt blocks its signals"
+    local known="$BATS_TEST_DIRNAME/../fuzz/known/libseccomp-slow-three-kill-rules.json"
+    cfg_json() { jq "$@" "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"; }
+    cfg_json --slurpfile s "$known" '.linux.seccomp = $s[0]'
+    set_args true
+    local st=0
+    timeout -k 5 3 "$RT" --root "$ROOT" run -b "$BUNDLE" "$ID" </dev/null >"$TEST_DIR/run.out" 2>&1 ||
+        st=$?
+    ((st != 0)) || skip "this libseccomp compiles the profile at once"
+    assert_equal "$st" 124
+    assert_no_leak "$ID"
+}
