@@ -615,6 +615,19 @@ static void rmdir_made_parents(const char *dir, const char *made)
     }
 }
 
+/* rmdir every cgroup of the container (and what is below it), then the
+ * parents create made; false while one is still busy. */
+static bool remove_dirs(const rt_state *st)
+{
+    bool busy = false;
+    for (size_t i = 0; i < st->cgroups_len; i++)
+        if (rmdir_tree(st->cgroups[i], 0) < 0)
+            busy = true;
+    for (size_t i = 0; !busy && st->cgroups_made && i < st->cgroups_len; i++)
+        rmdir_made_parents(st->cgroups[i], st->cgroups_made[i]);
+    return !busy;
+}
+
 int cgroup_destroy(const rt_state *st, rt_error **err)
 {
     cgroup_freeze(st, false, NULL);
@@ -626,15 +639,8 @@ int cgroup_destroy(const rt_state *st, rt_error **err)
         cgroup_get_pids(st, &pids, &n, NULL);
         for (size_t i = 0; i < n; i++)
             kill(pids[i], SIGKILL);
-        bool busy = false;
-        for (size_t i = 0; i < st->cgroups_len; i++)
-            if (rmdir_tree(st->cgroups[i], 0) < 0)
-                busy = true;
-        if (!busy) {
-            for (size_t i = 0; st->cgroups_made && i < st->cgroups_len; i++)
-                rmdir_made_parents(st->cgroups[i], st->cgroups_made[i]);
+        if (remove_dirs(st))
             return 0;
-        }
         cg_sleep_ms(attempt < 20 ? 1 : 10);
     }
     for (size_t i = 0; i < st->cgroups_len; i++)
@@ -648,15 +654,8 @@ void cgroup_release(const rt_state *st)
     cgroup_freeze(st, false, NULL);
     /* rmdir fails with EBUSY until the last task has really gone. */
     for (int attempt = 0; attempt < 100; attempt++) {
-        bool busy = false;
-        for (size_t i = 0; i < st->cgroups_len; i++)
-            if (rmdir_tree(st->cgroups[i], 0) < 0)
-                busy = true;
-        if (!busy) {
-            for (size_t i = 0; st->cgroups_made && i < st->cgroups_len; i++)
-                rmdir_made_parents(st->cgroups[i], st->cgroups_made[i]);
+        if (remove_dirs(st))
             return;
-        }
         cg_sleep_ms(10);
     }
     for (size_t i = 0; i < st->cgroups_len; i++)
