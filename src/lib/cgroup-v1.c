@@ -395,24 +395,26 @@ static int v1_oom_open(const cg_ctx *c, cgroup_oom *w, rt_error **err)
     w->ctl_fd = open(ctl, O_RDONLY | O_CLOEXEC);
     if (w->ctl_fd < 0)
         return rt_err(err, errno, "open %s", ctl);
-    w->fd = eventfd(0, EFD_CLOEXEC);
+    w->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (w->fd < 0)
         return rt_err(err, errno, "eventfd");
     char buf[64];
     snprintf(buf, sizeof(buf), "%d %d", w->fd, w->ctl_fd);
     if (cg_write(dir, "cgroup.event_control", buf, err) < 0)
         return -1;
-    w->dir = xstrdup(dir);
     return 0;
 }
 
-/* The eventfd also fires when the cgroup is removed. */
+/* The eventfd also fires when the cgroup is removed. Whether it was is asked
+ * of the memory.oom_control held open (a removed cgroup's files fail with
+ * ENODEV), not of the path: a new container's cgroup may be there already. */
 static int v1_oom_read(cgroup_oom *w)
 {
     uint64_t v;
+    char buf[256];
     if (read(w->fd, &v, sizeof(v)) != sizeof(v))
         return errno == EAGAIN ? 0 : -1;
-    return cg_exists(w->dir, "cgroup.event_control") ? 1 : -1;
+    return pread(w->ctl_fd, buf, sizeof(buf), 0) >= 0 ? 1 : -1;
 }
 
 static const char *v1_procs_dir(const cg_ctx *c)

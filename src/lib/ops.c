@@ -93,11 +93,12 @@ static bool cgroup_gone(const rt_state *st)
 }
 
 /* The state directory c holds was removed (delete) or replaced (a new
- * container under the same id). */
+ * container under the same id): a removed directory has no links left, a
+ * replaced one is another inode than the one held. */
 static bool container_gone(const opened *c)
 {
     struct stat held, now;
-    return fstat(c->dirfd, &held) < 0 ||
+    return fstat(c->dirfd, &held) < 0 || held.st_nlink == 0 ||
            fstatat(c->rootfd, c->st->id, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
            held.st_ino != now.st_ino || held.st_dev != now.st_dev;
 }

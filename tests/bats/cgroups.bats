@@ -154,6 +154,14 @@ block_dev() {
     assert_success
     wait_file_contains "$out" "dd=137"
     wait_file_contains "$ev" "{\"type\":\"oom\",\"id\":\"$ID\"}"
+    # and it goes on reporting stats after the OOM record
+    local i
+    for i in $(seq 100); do
+        awk '/"type":"oom"/ {o = 1} o && /"type":"stats"/ {s = 1} END {exit !s}' "$ev" && break
+        sleep 0.1
+    done
+    awk '/"type":"oom"/ {o = 1} o && /"type":"stats"/ {s = 1} END {exit !s}' "$ev" ||
+        fail "no stats record after the OOM record: $(cat "$ev")"
     rtc events --stats "$ID"
     assert_success
     assert_equal "$(jq -r .data.memory.usage.limit <<<"$stdout")" 67108864
