@@ -4,12 +4,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "log.h"
 #include "util/util.h"
@@ -62,46 +60,6 @@ static void hook_child(const oci_hook *h, int in)
     if (argv && envp)
         execve(h->path, argv, envp);
     _exit(127);
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Wait for the hook, killing it at the deadline; returns its wait status or
- * -1 with ETIMEDOUT. */
-static int hook_wait(pid_t pid, int timeout_s)
-{
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    long deadline = timeout_s > 0 ? now_ms() + timeout_s * 1000L : -1;
-    bool timed_out = false;
-    if (pidfd >= 0) {
-        for (;;) {
-            long left = deadline < 0 ? -1 : deadline - now_ms();
-            struct pollfd p = {.fd = pidfd, .events = POLLIN};
-            int r = poll(&p, 1, deadline < 0 ? -1 : (int)(left > 0 ? left : 0));
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r == 0) {
-                timed_out = true;
-                kill(pid, SIGKILL);
-            }
-            break;
-        }
-        close(pidfd);
-    }
-    int ws;
-    while (waitpid(pid, &ws, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    if (timed_out) {
-        errno = ETIMEDOUT;
-        return -1;
-    }
-    return ws;
 }
 
 /* A signal as Go names it in runc's errors ("bad system call"): glibc's
@@ -158,7 +116,9 @@ static int hook_run(const oci_hook *h, const char *phase, size_t idx, const char
     write_all(p[1], state_json, strlen(state_json));
     close(p[1]);
     sigaction(SIGPIPE, &old, NULL);
-    int ws = hook_wait(pid, h->has_timeout ? h->timeout : 0);
+    /* A timeout beyond INT_MAX ms (24 days) is as good as none. */
+    bool limited = h->has_timeout && h->timeout > 0 && h->timeout <= INT_MAX / 1000;
+    int ws = child_wait_deadline(pid, limited ? h->timeout * 1000 : -1);
     if (ws < 0 && errno == ETIMEDOUT)
         return rt_err(err, 0,
                       "hooks.%s[%zu] %s: error running hook: hook ran past specified timeout "

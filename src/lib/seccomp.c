@@ -8,10 +8,12 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include "config.h"
 #include "log.h"
@@ -601,7 +603,90 @@ static int compile(const oci_seccomp *s, rt_seccomp *f, rt_error **err)
     return 0;
 }
 
-int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **err)
+/* What the compiling child leaves in the memfd: this, then the program. */
+typedef struct compiled {
+    bool ok;
+    bool listener;
+    unsigned short len;
+    int errnum;
+    unsigned long flags;
+    char msg[1024];
+} compiled;
+
+static _Noreturn void compile_child(const oci_seccomp *s, int out, pid_t parent)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (getppid() != parent)
+        _exit(1);
+    rt_seccomp f = {0};
+    rt_error *e = NULL;
+    compiled c = {0};
+    if (compile(s, &f, &e) == 0) {
+        c = (compiled){.ok = true, .listener = f.listener, .len = f.len, .flags = f.flags};
+    } else {
+        c.errnum = e->errnum;
+        snprintf(c.msg, sizeof(c.msg), "%s", e->msg);
+    }
+    bool sent = write_all(out, &c, sizeof(c)) == 0 &&
+                (!c.ok || write_all(out, f.insns, f.len * sizeof(*f.insns)) == 0);
+    _exit(sent ? 0 : 1);
+}
+
+static int read_compiled(int in, rt_seccomp *f, rt_error **err)
+{
+    compiled c;
+    if (pread(in, &c, sizeof(c), 0) != (ssize_t)sizeof(c))
+        return rt_err(err, errno, "seccomp: read the compiled filter");
+    if (!c.ok) {
+        c.msg[sizeof(c.msg) - 1] = 0;
+        rt_err(err, 0, "%s", c.msg);
+        if (err && *err)
+            (*err)->errnum = c.errnum;
+        return -1;
+    }
+    size_t size = c.len * sizeof(*f->insns);
+    if (c.len == 0 || !(f->insns = malloc(size)))
+        return rt_err(err, ENOMEM, "seccomp");
+    if (pread(in, f->insns, size, sizeof(c)) != (ssize_t)size)
+        return rt_err(err, errno, "seccomp: read the compiled filter");
+    f->len = c.len;
+    f->flags = c.flags;
+    f->listener = c.listener;
+    return 0;
+}
+
+/* compile() in a child killed at COMPILE_TIMEOUT_S: libseccomp (2.5.4) can
+ * take tens of minutes to merge a few overlapping rules with argument
+ * conditions for one syscall (docs/seccomp.md), and nothing else would end
+ * it. */
+#define COMPILE_TIMEOUT_S 30
+
+static int compile_bounded(const oci_seccomp *s, rt_seccomp *f, rt_error **err)
+{
+    cleanup_close int out = memfd_create("rt-seccomp-compile", MFD_CLOEXEC);
+    if (out < 0)
+        return rt_err(err, errno, "seccomp: memfd_create");
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0)
+        return rt_err(err, errno, "seccomp: fork");
+    if (pid == 0)
+        compile_child(s, out, parent);
+    int ws = child_wait_deadline(pid, COMPILE_TIMEOUT_S * 1000);
+    if (ws < 0 && errno == ETIMEDOUT)
+        return rt_err(err, 0,
+                      "linux.seccomp: libseccomp did not compile the profile within %d s "
+                      "(overlapping rules with argument conditions for one syscall can take "
+                      "it minutes)",
+                      COMPILE_TIMEOUT_S);
+    if (ws < 0)
+        return rt_err(err, errno, "seccomp: wait for the compile");
+    if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+        return rt_err(err, 0, "seccomp: the compile ended abnormally (wait status %#x)", ws);
+    return read_compiled(out, f, err);
+}
+
+static int prepare(const oci_seccomp *s, bool bounded, rt_seccomp **out, rt_error **err)
 {
     *out = NULL;
     if (!s)
@@ -611,7 +696,7 @@ int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **er
     rt_seccomp *f = calloc(1, sizeof(*f));
     if (!f)
         return rt_err(err, ENOMEM, "seccomp");
-    if (compile(s, f, err) < 0) {
+    if ((bounded ? compile_bounded(s, f, err) : compile(s, f, err)) < 0) {
         seccomp_filter_free(f);
         return -1;
     }
@@ -621,6 +706,16 @@ int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **er
     }
     *out = f;
     return 0;
+}
+
+int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **err)
+{
+    return prepare(s, true, out, err);
+}
+
+int seccomp_filter_compile_here(const oci_seccomp *s, rt_seccomp **out, rt_error **err)
+{
+    return prepare(s, false, out, err);
 }
 
 #else /* !HAVE_SECCOMP */
@@ -643,6 +738,11 @@ int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **er
     return rt_err(err, 0,
                   "linux.seccomp: this rt was built without seccomp support "
                   "(meson -Dseccomp=disabled)");
+}
+
+int seccomp_filter_compile_here(const oci_seccomp *s, rt_seccomp **out, rt_error **err)
+{
+    return seccomp_filter_prepare(s, out, err);
 }
 
 #endif /* HAVE_SECCOMP */

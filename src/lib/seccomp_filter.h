@@ -11,7 +11,8 @@
 
 /* linux.seccomp (config-linux.md "Seccomp"): the parent compiles the profile
  * with libseccomp into a BPF program before anything is created (so a bad
- * profile fails first and leaves nothing behind); the init, or the process
+ * profile fails first and leaves nothing behind), in a child process it
+ * kills after 30 s (libseccomp can take minutes on some profiles); the init, or the process
  * of `exec`, only loads that program with a raw seccomp(2) call, which also
  * lets us pass every flag (libseccomp 2.5 cannot set WAIT_KILLABLE_RECV).
  *
@@ -26,6 +27,9 @@ typedef struct rt_seccomp rt_seccomp;
  * "linux.seccomp", e.g. `linux.seccomp.syscalls[3].action: unknown action
  * "SCMP_ACT_FOO"`.  A build without libseccomp fails for any s. */
 int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **err);
+/* The same, but in this process and without the deadline prepare puts on
+ * libseccomp (for the fuzzer, whose coverage a child would not report). */
+int seccomp_filter_compile_here(const oci_seccomp *s, rt_seccomp **out, rt_error **err);
 void seccomp_filter_free(rt_seccomp *f);
 static inline void seccomp_filter_freep(rt_seccomp **f)
 {

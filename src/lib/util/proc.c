@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
@@ -74,6 +75,28 @@ int pidfd_wait_exit(int pidfd, int timeout_ms)
         errno = r == 0 ? ETIMEDOUT : errno;
         return -1;
     }
+}
+
+int child_wait_deadline(pid_t pid, int timeout_ms)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    bool timed_out = false;
+    if (pidfd >= 0) {
+        if (pidfd_wait_exit(pidfd, timeout_ms) < 0 && errno == ETIMEDOUT) {
+            timed_out = true;
+            kill(pid, SIGKILL);
+        }
+        close(pidfd);
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    if (timed_out) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    return ws;
 }
 
 int fd_is_procfs(int fd)

@@ -62,6 +62,10 @@ int rm_rf_at(int dirfd, const char *name);
 int proc_start_time(pid_t pid, uint64_t *start, char *state);
 int pidfd_open_checked(pid_t pid, uint64_t start_time);
 int pidfd_wait_exit(int pidfd, int timeout_ms);
+/* Reap the child pid, SIGKILLed first if it is still running after timeout_ms
+ * (-1: no limit; a kernel without pidfds waits without one).  Returns its wait
+ * status, or -1 with errno (ETIMEDOUT: it was killed at the deadline). */
+int child_wait_deadline(pid_t pid, int timeout_ms);
 int fd_is_procfs(int fd);
 /* Run fn(arg) in a short-lived child, which may setns() and clone() with
  * CLONE_PARENT; its result (a pid, or -errno) comes back and the child is
