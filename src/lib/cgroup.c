@@ -48,27 +48,20 @@ static bool has_token(const char *list, const char *tok)
     return false;
 }
 
-/* Our own cgroup in the hierarchy with these controllers. */
-static char *own_cgroup(const char *controllers)
+/* Our own cgroup in the hierarchy with these controllers, from the text of
+ * /proc/self/cgroup (lines "ID:CONTROLLERS:PATH"). */
+static char *own_cgroup(const char *self, const char *controllers)
 {
-    cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
-    if (!f)
-        return NULL;
-    char *line = NULL;
-    size_t cap = 0;
-    char *found = NULL;
-    while (!found && getline(&line, &cap, f) > 0) {
-        line[strcspn(line, "\n")] = '\0';
-        char *c = strchr(line, ':');
-        char *p = c ? strchr(c + 1, ':') : NULL;
-        if (!p)
-            continue;
-        *p = '\0';
-        if (!strcmp(c + 1, controllers))
-            found = xstrdup(p + 1);
+    size_t cl = strlen(controllers);
+    for (const char *l = self; *l;) {
+        size_t len = strcspn(l, "\n");
+        const char *c = memchr(l, ':', len);
+        const char *p = c ? memchr(c + 1, ':', len - (size_t)(c + 1 - l)) : NULL;
+        if (p && (size_t)(p - c - 1) == cl && !strncmp(c + 1, controllers, cl))
+            return strndup(p + 1, len - (size_t)(p + 1 - l));
+        l += len + (l[len] == '\n');
     }
-    free(line);
-    return found;
+    return NULL;
 }
 
 void cg_host_free(cg_host *host)
@@ -83,9 +76,13 @@ void cg_host_free(cg_host *host)
     *host = (cg_host){0};
 }
 
-int cg_host_load(cg_host *host, rt_error **err)
+static int host_read(cg_host *host, rt_error **err)
 {
     *host = (cg_host){0};
+    cleanup_free char *self = NULL;
+    size_t len;
+    if (read_file_at(AT_FDCWD, "/proc/self/cgroup", &self, &len, err) < 0)
+        return -1;
     cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
     if (!f)
         return rt_err(err, errno, "open /proc/self/mountinfo");
@@ -107,7 +104,7 @@ int cg_host_load(cg_host *host, rt_error **err)
             seen = seen || !strcmp(host->h[i].controllers, ctrl);
         if (seen)
             continue;
-        char *own = own_cgroup(ctrl);
+        char *own = own_cgroup(self, ctrl);
         if (!own)
             continue;
         v2 = v2 || is_v2;
@@ -122,6 +119,54 @@ int cg_host_load(cg_host *host, rt_error **err)
     if (host->n == 0)
         return rt_err(err, 0, "no cgroup hierarchy is mounted");
     host->unified = v2 && !v1_controller;
+    return 0;
+}
+
+/* What the host was when this process last looked: a command asks several
+ * times, and the answer changes only with the process (a child) or its mount
+ * or cgroup namespace. */
+static struct {
+    pid_t pid;
+    ino_t mnt_ns, cgroup_ns;
+    cg_host host;
+} seen = {.pid = -1};
+
+static ino_t ns_ino(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? sb.st_ino : 0;
+}
+
+static void host_copy(const cg_host *from, cg_host *to)
+{
+    *to = (cg_host){.h = calloc(from->n, sizeof(*to->h)), .unified = from->unified};
+    for (; to->n < from->n; to->n++) {
+        const cg_hier *h = &from->h[to->n];
+        to->h[to->n] = (cg_hier){.mountpoint = xstrdup(h->mountpoint),
+                                 .mount_root = xstrdup(h->mount_root),
+                                 .controllers = xstrdup(h->controllers),
+                                 .own_path = xstrdup(h->own_path)};
+    }
+}
+
+int cg_host_load(cg_host *host, rt_error **err)
+{
+    *host = (cg_host){0};
+    pid_t pid = getpid();
+    ino_t mnt = ns_ino("/proc/self/ns/mnt"), cg = ns_ino("/proc/self/ns/cgroup");
+    if (seen.pid != pid || seen.mnt_ns != mnt || seen.cgroup_ns != cg || !mnt || !cg) {
+        cg_host fresh;
+        if (host_read(&fresh, err) < 0) {
+            cg_host_free(&fresh);
+            return -1;
+        }
+        cg_host_free(&seen.host);
+        seen.host = fresh;
+        seen.pid = pid;
+        seen.mnt_ns = mnt;
+        seen.cgroup_ns = cg;
+    }
+    host_copy(&seen.host, host);
     return 0;
 }
 
@@ -408,9 +453,15 @@ static int cpuset_fill(char *p, rt_error **err)
 }
 
 /* mkdir -p, filling v1 cpusets on the way.  *made: the first directory it
- * made. */
+ * made.  The usual case, a new directory in a hierarchy other than cpuset,
+ * costs one mkdir and one look for cpuset.cpus. */
 static int mkdir_cgroup(const char *dir, char **made, rt_error **err)
 {
+    if (mkdir(dir, 0755) == 0) {
+        *made = xstrdup(dir);
+        if (!cg_exists(dir, "cpuset.cpus"))
+            return 0;
+    }
     cleanup_free char *p = xstrdup(dir);
     for (char *s = p + 1;; s++) {
         if (*s != '/' && *s)
@@ -583,9 +634,14 @@ int cgroup_signal_all(const rt_state *st, int sig, rt_error **err)
     return 0;
 }
 
-/* rmdir dir after the cgroups below it (made by the container itself). */
+/* rmdir dir, after the cgroups below it (made by the container itself) if it
+ * has any. */
 static int rmdir_tree(const char *dir, int depth)
 {
+    if (rmdir(dir) == 0 || errno == ENOENT)
+        return 0;
+    if (errno != EBUSY && errno != ENOTEMPTY)
+        return -1;
     DIR *d = depth < 32 ? opendir(dir) : NULL;
     if (d) {
         struct dirent *de;
