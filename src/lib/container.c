@@ -390,7 +390,7 @@ static int create_core(const create_opts *o, building *b, rt_error **err)
     if (state_valid_id(o->id, err) < 0 || bundle_load(o->bundle, &lb, err) < 0 ||
         config_validate(&lb, o, err) < 0)
         return -1;
-    if (seccomp_filter_prepare(lb.cfg->linux_->seccomp, &filter, err) < 0)
+    if (seccomp_filter_prepare(lb.cfg->linux_->seccomp, o->root, &filter, err) < 0)
         return rt_err_wrap(err, "config.json");
     if (o->signals && (o->signals->fd = signals_block(&o->signals->old, err)) < 0)
         return -1;

@@ -639,7 +639,8 @@ static int exec_security(const opened *c, const exec_opts *o, const oci_config *
         p->selinux_label = xstrdup(o->process_label);
     }
     int r = lsm_validate(p, NULL, err);
-    if (r == 0 && cfg->linux_ && seccomp_filter_prepare(cfg->linux_->seccomp, filter, err) < 0)
+    if (r == 0 && cfg->linux_ &&
+        seccomp_filter_prepare(cfg->linux_->seccomp, o->root, filter, err) < 0)
         r = rt_err_wrap(err, "saved config.json");
     oci_config_free(saved);
     return r;

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "seccomp-cache.h"
 #include "sync.h"
 #include "util/util.h"
 #include "validate.h"
@@ -632,11 +633,13 @@ static _Noreturn void compile_child(const oci_seccomp *s, int out, pid_t parent)
     _exit(sent ? 0 : 1);
 }
 
-static int read_compiled(int in, rt_seccomp *f, rt_error **err)
+/* The compiled filter from what compile_child wrote (or the cache kept). */
+static int parse_compiled(const char *data, size_t len, rt_seccomp *f, rt_error **err)
 {
     compiled c;
-    if (pread(in, &c, sizeof(c), 0) != (ssize_t)sizeof(c))
-        return rt_err(err, errno, "seccomp: read the compiled filter");
+    if (len < sizeof(c))
+        return rt_err(err, 0, "seccomp: the compiled filter is truncated");
+    memcpy(&c, data, sizeof(c));
     if (!c.ok) {
         c.msg[sizeof(c.msg) - 1] = 0;
         rt_err(err, 0, "%s", c.msg);
@@ -645,10 +648,11 @@ static int read_compiled(int in, rt_seccomp *f, rt_error **err)
         return -1;
     }
     size_t size = c.len * sizeof(*f->insns);
-    if (c.len == 0 || !(f->insns = malloc(size)))
+    if (c.len == 0 || len - sizeof(c) != size)
+        return rt_err(err, 0, "seccomp: the compiled filter has the wrong size");
+    if (!(f->insns = malloc(size)))
         return rt_err(err, ENOMEM, "seccomp");
-    if (pread(in, f->insns, size, sizeof(c)) != (ssize_t)size)
-        return rt_err(err, errno, "seccomp: read the compiled filter");
+    memcpy(f->insns, data + sizeof(c), size);
     f->len = c.len;
     f->flags = c.flags;
     f->listener = c.listener;
@@ -661,7 +665,8 @@ static int read_compiled(int in, rt_seccomp *f, rt_error **err)
  * it. */
 #define COMPILE_TIMEOUT_S 30
 
-static int compile_bounded(const oci_seccomp *s, rt_seccomp *f, rt_error **err)
+/* Returns what the child wrote (*data, *len), ok or not, or -1. */
+static int compile_bounded(const oci_seccomp *s, char **data, size_t *len, rt_error **err)
 {
     cleanup_close int out = memfd_create("rt-seccomp-compile", MFD_CLOEXEC);
     if (out < 0)
@@ -683,10 +688,35 @@ static int compile_bounded(const oci_seccomp *s, rt_seccomp *f, rt_error **err)
         return rt_err(err, errno, "seccomp: wait for the compile");
     if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
         return rt_err(err, 0, "seccomp: the compile ended abnormally (wait status %#x)", ws);
-    return read_compiled(out, f, err);
+    if (lseek(out, 0, SEEK_SET) < 0 || read_all_fd(out, data, len, err) < 0)
+        return rt_err_wrap(err, "seccomp: read the compiled filter");
+    return 0;
 }
 
-static int prepare(const oci_seccomp *s, bool bounded, rt_seccomp **out, rt_error **err)
+/* Compiled by the child, or found in root's cache (root NULL: none), where
+ * what the child compiled is kept for the next container. */
+static int compile_cached(const oci_seccomp *s, const char *root, rt_seccomp *f, rt_error **err)
+{
+    const struct scmp_version *v = seccomp_version();
+    char version[64];
+    snprintf(version, sizeof(version), "%u.%u.%u", v ? v->major : 0, v ? v->minor : 0,
+             v ? v->micro : 0);
+    size_t key_len = 0, len = 0;
+    cleanup_free char *key = root ? seccomp_cache_key(s, version, &key_len) : NULL;
+    cleanup_free char *data = NULL;
+    if (key && seccomp_cache_get(root, key, key_len, &data, &len) == 0 &&
+        parse_compiled(data, len, f, NULL) == 0)
+        return 0;
+    free(take_ptr(data));
+    if (compile_bounded(s, &data, &len, err) < 0 || parse_compiled(data, len, f, err) < 0)
+        return -1;
+    if (key)
+        seccomp_cache_put(root, key, key_len, data, len);
+    return 0;
+}
+
+static int prepare(const oci_seccomp *s, bool bounded, const char *root, rt_seccomp **out,
+                   rt_error **err)
 {
     *out = NULL;
     if (!s)
@@ -696,7 +726,7 @@ static int prepare(const oci_seccomp *s, bool bounded, rt_seccomp **out, rt_erro
     rt_seccomp *f = calloc(1, sizeof(*f));
     if (!f)
         return rt_err(err, ENOMEM, "seccomp");
-    if ((bounded ? compile_bounded(s, f, err) : compile(s, f, err)) < 0) {
+    if ((bounded ? compile_cached(s, root, f, err) : compile(s, f, err)) < 0) {
         seccomp_filter_free(f);
         return -1;
     }
@@ -708,14 +738,14 @@ static int prepare(const oci_seccomp *s, bool bounded, rt_seccomp **out, rt_erro
     return 0;
 }
 
-int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **err)
+int seccomp_filter_prepare(const oci_seccomp *s, const char *root, rt_seccomp **out, rt_error **err)
 {
-    return prepare(s, true, out, err);
+    return prepare(s, true, root, out, err);
 }
 
 int seccomp_filter_compile_here(const oci_seccomp *s, rt_seccomp **out, rt_error **err)
 {
-    return prepare(s, false, out, err);
+    return prepare(s, false, NULL, out, err);
 }
 
 #else /* !HAVE_SECCOMP */
@@ -730,8 +760,9 @@ seccomp_names seccomp_feature_known_archs(void)
     return (seccomp_names){NULL, 0};
 }
 
-int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **err)
+int seccomp_filter_prepare(const oci_seccomp *s, const char *root, rt_seccomp **out, rt_error **err)
 {
+    (void)root;
     *out = NULL;
     if (!s)
         return 0;
@@ -742,7 +773,7 @@ int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **er
 
 int seccomp_filter_compile_here(const oci_seccomp *s, rt_seccomp **out, rt_error **err)
 {
-    return seccomp_filter_prepare(s, out, err);
+    return seccomp_filter_prepare(s, NULL, out, err);
 }
 
 #endif /* HAVE_SECCOMP */

@@ -23,10 +23,12 @@
 
 typedef struct rt_seccomp rt_seccomp;
 
-/* Compile s (NULL: no filter, *out = NULL).  Errors name the JSON path under
- * "linux.seccomp", e.g. `linux.seccomp.syscalls[3].action: unknown action
- * "SCMP_ACT_FOO"`.  A build without libseccomp fails for any s. */
-int seccomp_filter_prepare(const oci_seccomp *s, rt_seccomp **out, rt_error **err);
+/* Compile s (NULL: no filter, *out = NULL), or take it from the cache under
+ * the state root (root NULL: no cache; seccomp-cache.h).  Errors name the
+ * JSON path under "linux.seccomp", e.g. `linux.seccomp.syscalls[3].action:
+ * unknown action "SCMP_ACT_FOO"`.  A build without libseccomp fails for any s. */
+int seccomp_filter_prepare(const oci_seccomp *s, const char *root, rt_seccomp **out,
+                           rt_error **err);
 /* The same, but in this process and without the deadline prepare puts on
  * libseccomp (for the fuzzer, whose coverage a child would not report). */
 int seccomp_filter_compile_here(const oci_seccomp *s, rt_seccomp **out, rt_error **err);

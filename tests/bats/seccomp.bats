@@ -680,3 +680,58 @@ set_slow_profile() {
         "rt: config.json: linux.seccomp: libseccomp did not compile the profile within 30 s (overlapping rules with argument conditions for one syscall can take it minutes)"
     assert_no_leak "$ID"
 }
+
+# --- the cache of compiled filters (seccomp-cache.c) ----------------------------------------
+
+# cache_entries: the files of the root's cache, one per line.
+cache_entries() {
+    find "$ROOT/.seccomp@cache" -mindepth 1 -maxdepth 1 2>/dev/null | sort
+}
+
+@test "the compiled filter is cached under the root and used by the next container" {
+    need_seccomp
+    rt_only "rt's cache of compiled filters"
+    profile SCMP_ACT_ALLOW "$(mkdir_rule SCMP_ACT_ERRNO '"errnoRet": 18')"
+    try_mkdir
+    assert_contains "$stderr" "Invalid cross-device link"
+    local entry
+    entry="$(cache_entries)"
+    assert_equal "$(wc -l <<<"$entry")" 1
+    [[ "$(stat -c '%a %U' "$ROOT/.seccomp@cache")" == "700 root" ]] || fail "cache folder: $(stat -c '%a %U' "$ROOT/.seccomp@cache")"
+    local inode
+    inode="$(stat -c %i "$entry")"
+    # the same profile again: the same filter, and the entry is not written again
+    try_mkdir
+    assert_contains "$stderr" "Invalid cross-device link"
+    assert_equal "$(cache_entries)" "$entry"
+    assert_equal "$(stat -c %i "$entry")" "$inode"
+    # another profile gets an entry and a filter of its own
+    profile SCMP_ACT_ALLOW "$(mkdir_rule SCMP_ACT_ERRNO '"errnoRet": 20')"
+    try_mkdir
+    assert_contains "$stderr" "Not a directory"
+    assert_equal "$(cache_entries | wc -l)" 2
+    # nor does list show the cache
+    rtc list -q
+    assert_success
+    assert_equal "$stdout" ""
+}
+
+@test "a cache entry that is corrupt or cut short is compiled again, never loaded" {
+    need_seccomp
+    rt_only "rt's cache of compiled filters"
+    profile SCMP_ACT_ALLOW "$(mkdir_rule SCMP_ACT_ERRNO '"errnoRet": 18')"
+    try_mkdir
+    local entry size
+    entry="$(cache_entries)"
+    size="$(stat -c %s "$entry")"
+    local damage
+    for damage in "truncate -s 10" "truncate -s -8" "truncate -s +8" "shred -n 1"; do
+        $damage "$entry"
+        try_mkdir
+        assert_success
+        assert_contains "$stderr" "Invalid cross-device link"
+        assert_contains "$stdout" "absent"
+        # and the entry is whole again
+        assert_equal "$(stat -c %s "$entry")" "$size"
+    done
+}
