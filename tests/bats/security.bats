@@ -209,9 +209,10 @@ snapshot() {
 # runs inside the container; a container process opens /proc/PID/exe and, once the runtime
 # exits, writes through that fd to overwrite the host binary. The image carries the dynamic
 # loader and libraries, and its --log file is a FIFO so the runtime blocks opening it. The
-# runtime under attack is a copy of $RT. rt's defence: create/run/exec re-execute from a
-# sealed memfd copy, so /proc/PID/exe is never the host file. Checked: against the rt before
-# that defence the copy was overwritten with "PWNED" (test failed).
+# runtime under attack is a copy of $RT. rt's defence: create/run/exec re-execute from the
+# binary seen through a private read-only bind mount (rootless: a sealed memfd copy), so
+# /proc/PID/exe cannot be written. Checked: against the rt before that defence the copy was
+# overwritten with "PWNED" (test failed).
 # bats test_tags=vm
 @test "CVE-2019-5736: the runtime binary cannot be overwritten through /proc/PID/exe" {
     local r lib copy="$TEST_DIR/rt-copy"

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/memfd.h>
+#include <linux/mount.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -22,8 +23,22 @@ extern char **environ;
  * /proc/self/exe, directly or as the #! interpreter of a script, and so run
  * our binary inside the container, where /proc/PID/exe hands it the host
  * file to overwrite once we exit.  The commands that put processes into a
- * container therefore run from a sealed memfd copy of the binary: what the
- * container can reach is the copy, which cannot be written. */
+ * container therefore run from a binary the container cannot write: the
+ * same file seen through a private read-only bind mount of it (open_tree,
+ * no copy), or where that is refused (no CAP_SYS_ADMIN over our mount
+ * namespace: rootless) a sealed memfd copy. */
+
+/* Execute ourselves from a detached read-only bind mount of our binary;
+ * returns only if that could not be done. */
+static void reexec_read_only(int self, char **argv)
+{
+    cleanup_close int tree = (int)syscall(SYS_open_tree, self, "",
+                                          AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (tree >= 0 && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) == 0)
+        syscall(SYS_execveat, tree, "", argv, environ, AT_EMPTY_PATH);
+}
+
 int sealed_self_reexec(char **argv, rt_error **err)
 {
     cleanup_close int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -36,6 +51,7 @@ int sealed_self_reexec(char **argv, rt_error **err)
     struct statvfs sv;
     if (fstatvfs(self, &sv) == 0 && (sv.f_flag & ST_RDONLY))
         return 0;
+    reexec_read_only(self, argv);
     struct stat sb;
     if (fstat(self, &sb) < 0)
         return rt_err(err, errno, "stat /proc/self/exe");
