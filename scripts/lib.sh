@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # Small helpers shared by scripts/demo.sh and scripts/test.sh.
 
-# Packages needed to build rt.
+# Packages needed to build rt (go-md2man: the man pages).
 BUILD_DEPS=(meson ninja-build gcc libc6-dev pkg-config libyajl-dev libcap-dev libseccomp-dev
-    libselinux1-dev libapparmor-dev busybox-static)
+    libselinux1-dev libapparmor-dev go-md2man busybox-static)
 
 say() {
     printf '\n==> %s\n' "$*"

@@ -20,8 +20,10 @@ require_root
 # tini -s: a subreaper for the test run, since PID 1 of some machines (and containers) does
 # not reap orphans, and a detached container's init is re-parented to the nearest reaper.
 # runc: the compare tests run the same bundles under runc. procps: bats needs ps or pkill
-# for BATS_TEST_TIMEOUT. uidmap: newuidmap/newgidmap for the rootless tests.
-install_missing "${BUILD_DEPS[@]}" bats jq tini runc procps uidmap strace || die "could not install dependencies"
+# for BATS_TEST_TIMEOUT. uidmap: newuidmap/newgidmap for the rootless tests. man-db: install.bats
+# renders the built man pages with man -l.
+install_missing "${BUILD_DEPS[@]}" bats jq tini runc procps uidmap strace man-db ||
+    die "could not install dependencies"
 
 BUILD_DIR="${BUILD_DIR:-build}"
 ASAN_BUILD_DIR="${ASAN_BUILD_DIR:-build-asan}"

@@ -17,31 +17,31 @@ static const struct command {
     const char *usage;
 } commands[] = {
     {"create", cmd_create, "create a container",
-     "[--bundle DIR] [--pid-file FILE] [--console-socket PATH] [--no-pivot] [--no-new-keyring] [--preserve-fds N] <container-id>"},
+     "[--bundle|-b DIR] [--pid-file FILE] [--console-socket PATH] [--no-pivot] [--no-new-keyring] [--preserve-fds N] <container-id>"},
     {"start", cmd_start, "executes the user defined process in a created container",
      "<container-id>"},
     {"run", cmd_run, "create and run a container",
-     "[--bundle DIR] [--pid-file FILE] [--detach] [--keep] [--no-subreaper] [--no-pivot] [--no-new-keyring] [--preserve-fds N] <container-id>"},
+     "[--bundle|-b DIR] [--pid-file FILE] [--console-socket PATH] [--detach|-d] [--keep] [--no-subreaper] [--no-pivot] [--no-new-keyring] [--preserve-fds N] <container-id>"},
     {"state", cmd_state, "output the state of a container", "<container-id>"},
     {"kill", cmd_kill,
      "kill sends the specified signal (default: SIGTERM) to the container's init process",
-     "[--all] <container-id> [signal]"},
+     "[--all|-a] <container-id> [signal]"},
     {"delete", cmd_delete,
      "delete any resources held by the container often used with detached containers",
-     "[--force] <container-id>"},
+     "[--force|-f] <container-id>"},
     {"list", cmd_list, "lists containers started by rt with the given root",
-     "[--format table|json] [--quiet]"},
-    {"spec", cmd_spec, "create a new specification file", "[--bundle DIR] [--rootless]"},
+     "[--format|-f table|json] [--quiet|-q]"},
+    {"spec", cmd_spec, "create a new specification file", "[--bundle|-b DIR] [--rootless]"},
     {"features", cmd_features, "show the enabled features", ""},
     {"exec", cmd_exec, "execute new process inside the container",
-     "[options] <container-id> <command> [args...]"},
+     "[--process|-p FILE] [--tty|-t] [--console-socket PATH] [--cwd DIR] [--env|-e KEY=VALUE]... [--user|-u UID[:GID]] [--additional-gids|-g GID]... [--cap|-c CAP]... [--no-new-privs] [--apparmor PROFILE] [--process-label LABEL] [--detach|-d] [--pid-file FILE] [--preserve-fds N] [--ignore-paused] [--cgroup [CONTROLLERS:]PATH]... <container-id> <command> [args...]"},
     {"ps", cmd_ps, "ps displays the processes running inside a container",
-     "[--format table|json] <container-id> [ps options]"},
+     "[--format|-f table|json] <container-id> [ps options]"},
     {"pause", cmd_pause, "pause suspends all processes inside the container", "<container-id>"},
     {"resume", cmd_resume, "resumes all processes that have been previously paused",
      "<container-id>"},
     {"update", cmd_update, "update container resource constraints",
-     "[--resources FILE|-] [--memory N] [--memory-reservation N] [--memory-swap N] [--cpu-period N] [--cpu-quota N] [--cpu-share N] [--cpu-rt-period N] [--cpu-rt-runtime N] [--cpuset-cpus LIST] [--cpuset-mems LIST] [--pids-limit N] [--blkio-weight N] [--l3-cache-schema S] [--mem-bw-schema S] <container-id>"},
+     "[--resources|-r FILE|-] [--memory N] [--memory-reservation N] [--memory-swap N] [--cpu-period N] [--cpu-quota N] [--cpu-share N] [--cpu-rt-period N] [--cpu-rt-runtime N] [--cpuset-cpus LIST] [--cpuset-mems LIST] [--pids-limit N] [--blkio-weight N] [--l3-cache-schema S] [--mem-bw-schema S] <container-id>"},
     {"events", cmd_events,
      "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
      "[--stats] [--interval DURATION] <container-id>"},
@@ -77,6 +77,7 @@ static void usage(FILE *f)
                "   --root value           root directory for storage of container state "
                "(default: \"/run/rt\")\n"
                "   --systemd-cgroup       use the systemd cgroup driver (not supported yet)\n"
+               "   --criu value           ignored (checkpoint and restore are not implemented)\n"
                "   --rootless value       ignore cgroup permission errors ('true', 'false', or "
                "'auto') (default: \"auto\")\n"
                "   --help, -h             show help\n"
