@@ -80,7 +80,10 @@ int write_file_at(int dirfd, const char *path, const char *data, size_t len, rt_
 }
 
 /* Write to a temporary name and rename over the target, so readers see either
- * the old or the new content, never half of it. */
+ * the old or the new content, never half of it.  No fsync: what rt writes
+ * (state, the config's copy, pid files, compiled filters) describes processes
+ * that a power loss ends anyway, and lives on a tmpfs (/run) on most hosts; a
+ * killed rt leaves the old file or the new, which is what matters. */
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                       rt_error **err)
 {
@@ -89,7 +92,7 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
         openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0)
         return rt_err(err, errno, "create %s", tmp);
-    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    if (write_all(fd, data, len) < 0) {
         int e = errno;
         unlinkat(dirfd, tmp, 0);
         return rt_err(err, e, "write %s", tmp);
