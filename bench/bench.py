@@ -7,7 +7,8 @@
 Makes a busybox bundle with the default `rt spec` config (process /bin/true, no terminal), and
 runs every runtime interleaved round-robin, the order rotated each round, each with its own
 --root. Prints median and p90 of run, create, start, delete and exec, the runtime's own peak
-RSS (GNU time's %M), the wall time of N runs at concurrency C, the syscalls one `run` makes (strace, the
+RSS (GNU time's %M), the CPU time of a run (user + system, the runtime and what it reaped:
+a figure that drifts less with load than wall time), the wall time of N runs at concurrency C, the syscalls one `run` makes (strace, the
 runtime's processes only: the container's program is not counted from its execve on), rt's
 ratio to each peer, and the host's load average. --seccomp gives every config Docker's default
 profile (tests/fixtures/docker-default-seccomp.json).
@@ -48,22 +49,23 @@ def enter_private_mount_ns():
 
 
 def spawn(argv, devnull):
-    """Run argv with its output discarded: (seconds, wait status).  posix_spawn: a vfork, so
-    the time is the runtime's, not that of copying this process."""
+    """Run argv with its output discarded: (seconds, wait status, CPU seconds of it and the
+    children it reaped).  posix_spawn: a vfork, so the time is the runtime's, not that of
+    copying this process."""
     t0 = time.perf_counter()
     pid = os.posix_spawn(argv[0], argv, os.environ,
                          file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0),
                                        (os.POSIX_SPAWN_DUP2, devnull, 1),
                                        (os.POSIX_SPAWN_DUP2, devnull, 2)])
-    _, status = os.waitpid(pid, 0)
-    return time.perf_counter() - t0, status
+    _, status, ru = os.wait4(pid, 0)
+    return time.perf_counter() - t0, status, ru.ru_utime + ru.ru_stime
 
 
 class Runtime:
-    def __init__(self, name, binary, work):
+    def __init__(self, name, binary, roots):
         self.name = name
         self.bin = binary
-        self.root = os.path.join(work, "root-" + name)
+        self.root = os.path.join(roots, name)
         self.times = {}
         self.rss = []
         self.conc = {}
@@ -136,8 +138,9 @@ class Bench:
 
     def one_round(self, r):
         cid = self.new_id(r)
-        r.record("run", self.ok(r, "run", spawn(r.cmd("run", "-b", self.bundle, cid),
-                                                 self.devnull))[0])
+        res = self.ok(r, "run", spawn(r.cmd("run", "-b", self.bundle, cid), self.devnull))
+        r.record("run", res[0])
+        r.record("run CPU", res[2])
         r.rss.append(self.peak_rss(r))
         cid = self.new_id(r)
         r.record("create", self.ok(r, "create", spawn(r.cmd("create", "-b", self.bundle, cid),
@@ -192,6 +195,32 @@ class Bench:
         return count
 
 
+def instructions(b, r):
+    """Instructions of rt's own process in one `run` (callgrind), a figure that does not drift
+    with load. rt runs from a read-only bind mount of its folder, so that it does not
+    re-execute itself (valgrind does not follow that execveat); the init is a fork whose
+    counts callgrind mixes with the parent's, so only the parent is counted."""
+    if not shutil.which("valgrind"):
+        return None
+    out = os.path.join(b.work, "callgrind.out")
+    ro = os.path.join(b.work, "rt-ro")
+    os.makedirs(ro, exist_ok=True)
+    script = 'mount --bind -o ro "$1" "$2" && shift 2 && exec "$@"'
+    cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+           os.path.dirname(r.bin), ro, "valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+           os.path.join(ro, os.path.basename(r.bin)), "--root", r.root, "run", "-b", b.bundle,
+           b.new_id(r)]
+    res = subprocess.run(cmd, stdout=b.devnull, stderr=subprocess.PIPE, text=True)
+    if res.returncode != 0:
+        print("callgrind: rt failed under valgrind: %s" % res.stderr.strip()[-300:], file=sys.stderr)
+        return None
+    with open(out) as f:
+        for line in f:
+            if line.startswith("summary:"):
+                return int(line.split()[1])
+    return None
+
+
 def pct(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
@@ -201,7 +230,7 @@ def ratio(a, b):
     return "%.2f" % (a / b) if b else "-"
 
 
-def report(runtimes, args, wrapped, syscalls):
+def report(runtimes, args, wrapped, syscalls, ir):
     names = [r.name for r in runtimes]
     peers = names[1:]
     print("rt bench: %d rounds, %s, load average %s" % (
@@ -216,8 +245,8 @@ def report(runtimes, args, wrapped, syscalls):
         " | ".join("rt / %s" % p for p in peers) + " |"
     print(head)
     print("|" + "---|" * (1 + len(names) + len(peers)))
-    rows = [(w, [r.times[w] for r in runtimes], "ms") for w in ("run", "create", "start",
-                                                                  "delete", "exec")]
+    rows = [(w, [r.times[w] for r in runtimes], "ms") for w in ("run", "run CPU", "create",
+                                                                  "start", "delete", "exec")]
     rows.append(("peak RSS", [r.rss for r in runtimes], "MiB"))
     for (n, c) in sorted(runtimes[0].conc):
         rows.append(("%d runs at concurrency %d (wall)" % (n, c), [r.conc[(n, c)] for r in runtimes],
@@ -231,6 +260,9 @@ def report(runtimes, args, wrapped, syscalls):
         print("| syscalls per run | %s | %s |" % (
             " | ".join(str(syscalls[n]) for n in names),
             " | ".join(ratio(syscalls[names[0]], syscalls[p]) for p in peers)))
+    print("instructions of one `rt run`: %s" % (
+        "%d (callgrind, rt's own process)" % ir if ir else
+        "not measured (perf has no PMU counters in a VM; valgrind 3.19 does not know openat2)"))
 
 
 def main():
@@ -242,13 +274,17 @@ def main():
     ap.add_argument("--concurrency-rounds", type=int, default=10)
     ap.add_argument("--seccomp", action="store_true")
     ap.add_argument("--no-strace", action="store_true")
+    ap.add_argument("--callgrind", action="store_true",
+                    help="count one rt run's instructions (needs a valgrind that knows openat2)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench.py: run as root")
     wrapped = hybrid_host() and enter_private_mount_ns()
     bins = {"rt": os.path.abspath(args.rt), "crun": shutil.which("crun"), "runc": shutil.which("runc")}
     work = tempfile.mkdtemp(prefix="rt-bench-")
-    runtimes = [Runtime(n, bins[n], work) for n in args.runtimes.split(",") if bins.get(n)]
+    # the state roots where the runtimes keep them by default
+    roots = tempfile.mkdtemp(prefix="rt-bench-", dir="/run" if os.path.isdir("/run") else None)
+    runtimes = [Runtime(n, bins[n], roots) for n in args.runtimes.split(",") if bins.get(n)]
     b = Bench(args, work)
     try:
         b.make_bundle(runtimes[0].bin)
@@ -271,7 +307,8 @@ def main():
         syscalls = None
         if not args.no_strace and shutil.which("strace"):
             syscalls = {r.name: b.syscalls(r) for r in runtimes}
-        report(runtimes, args, wrapped, syscalls)
+        ir = instructions(b, runtimes[0]) if runtimes[0].name == "rt" and args.callgrind else None
+        report(runtimes, args, wrapped, syscalls, ir)
     finally:
         for r in runtimes:
             subprocess.run(r.cmd("delete", "-f", "rt-bench-sleeper"), stdout=b.devnull,
@@ -279,6 +316,7 @@ def main():
             for cid in os.listdir(r.root) if os.path.isdir(r.root) else []:
                 subprocess.run(r.cmd("delete", "-f", cid), stdout=b.devnull, stderr=b.devnull)
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(roots, ignore_errors=True)
 
 
 if __name__ == "__main__":
