@@ -559,11 +559,19 @@ static int load_config_copy(int dirfd, oci_config **cfg, rt_error **err)
     return 0;
 }
 
-static oci_config *config_copy(const opened *c)
+oci_config *opened_config(opened *c, rt_error **err)
 {
-    oci_config *cfg = NULL;
+    if (!c->cfg && load_config_copy(c->dirfd, &c->cfg, err) < 0)
+        return NULL;
+    return c->cfg;
+}
+
+/* opened_config, or NULL with a warning. */
+static oci_config *config_copy(opened *c)
+{
     rt_error *why = NULL;
-    if (load_config_copy(c->dirfd, &cfg, &why) < 0) {
+    oci_config *cfg = opened_config(c, &why);
+    if (!cfg) {
         log_warn("cannot read the container's %s", why->msg);
         rt_error_free(why);
     }
@@ -572,17 +580,14 @@ static oci_config *config_copy(const opened *c)
 
 /* The cgroups state.json names must be where the saved config puts them for
  * this id: a forged state cannot point rt at another container's cgroup. */
-static int check_cgroups(const opened *c, rt_error **err)
+static int check_cgroups(opened *c, rt_error **err)
 {
     if (!c->st->cgroups_len)
         return 0;
-    oci_config *cfg = NULL;
-    if (load_config_copy(c->dirfd, &cfg, err) < 0)
+    const oci_config *cfg = opened_config(c, err);
+    if (!cfg)
         return rt_err_wrap(err, "state.json is corrupt: its cgroups cannot be checked");
-    const char *cp = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
-    int r = cgroup_paths_check(c->st, cp, err);
-    oci_config_free(cfg);
-    return r;
+    return cgroup_paths_check(c->st, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, err);
 }
 
 void opened_close(opened *c)
@@ -592,6 +597,7 @@ void opened_close(opened *c)
     if (c->rootfd >= 0)
         close(c->rootfd);
     state_free(c->st);
+    oci_config_free(c->cfg);
 }
 
 int container_open(const char *root, const char *id, int lock, opened *c, rt_error **err)
@@ -669,7 +675,7 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
     return 0;
 }
 
-static int poststart_hooks(const opened *c, const oci_config *cfg, rt_error **err);
+static int poststart_hooks(opened *c, const oci_config *cfg, rt_error **err);
 
 /* SIGKILL the init and wait for it to be gone. */
 static int stop_init(const rt_state *st)
@@ -682,7 +688,7 @@ static int stop_init(const rt_state *st)
     return pidfd_wait_exit(pidfd, 10000);
 }
 
-static int start_opened(const opened *c, rt_error **err)
+static int start_opened(opened *c, rt_error **err)
 {
     const char *status = state_status(c->dirfd, c->st);
     if (!strcmp(status, "stopped"))
@@ -699,7 +705,6 @@ static int start_opened(const opened *c, rt_error **err)
     } else {
         r = release_init(c->dirfd, c->st, err) < 0 ? -1 : poststart_hooks(c, cfg, err);
     }
-    oci_config_free(cfg);
     return r;
 }
 
@@ -778,41 +783,33 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
 
 /* Stop whatever runs, remove cgroup and state directory, then poststop
  * hooks, whose failure is only a warning (runtime.md). */
-static int destroy(const opened *c, rt_error **err)
+static int destroy(opened *c, rt_error **err)
 {
     oci_config *cfg = config_copy(c);
     bool own_pidns = creates_pidns(cfg);
-    int r = -1;
     if (own_pidns)
         cgroup_freeze(c->st, false, NULL); /* so that the init can die */
     else
         cgroup_signal_all(c->st, SIGKILL, NULL);
-    if (stop_init(c->st) < 0) {
-        rt_err(err, errno, "wait for container init to exit");
-        goto out;
-    }
+    if (stop_init(c->st) < 0)
+        return rt_err(err, errno, "wait for container init to exit");
     if (own_pidns)
         cgroup_release(c->st);
     else if (cgroup_destroy(c->st, err) < 0)
-        goto out;
+        return -1;
     rootfs_unbind(c->st->rootfs, c->st->rootfs_mount);
-    if (state_dir_remove(c->rootfd, c->st->id) < 0) {
-        rt_err(err, errno, "remove state directory");
-        goto out;
-    }
-    r = 0;
+    if (state_dir_remove(c->rootfd, c->st->id) < 0)
+        return rt_err(err, errno, "remove state directory");
     if (cfg && cfg->hooks && cfg->hooks->poststop_len) {
         cleanup_free char *json = hook_state(c->st, "stopped");
         hooks_run_warn(cfg->hooks->poststop, cfg->hooks->poststop_len, "poststop", json);
     }
-out:
-    oci_config_free(cfg);
-    return r;
+    return 0;
 }
 
 /* poststart hooks; if one fails the container is stopped and destroyed
  * (runtime-spec v1.3.0 lifecycle step 9) and start fails. */
-static int poststart_hooks(const opened *c, const oci_config *cfg, rt_error **err)
+static int poststart_hooks(opened *c, const oci_config *cfg, rt_error **err)
 {
     int r = 0;
     if (cfg && cfg->hooks && cfg->hooks->poststart_len) {
@@ -827,7 +824,7 @@ static int poststart_hooks(const opened *c, const oci_config *cfg, rt_error **er
 /* The cgroups of the saved config for id, only where the path ends in the id
  * (rt's default, and the ".../<id>" of the clients): a config.json as
  * forgeable as the state must not name another service's cgroup. */
-static void destroy_config_cgroups(const opened *c, const char *id)
+static void destroy_config_cgroups(opened *c, const char *id)
 {
     oci_config *cfg = config_copy(c);
     rt_state st = {0};
@@ -848,7 +845,6 @@ static void destroy_config_cgroups(const opened *c, const char *id)
     for (size_t i = 0; i < st.cgroups_len; i++)
         free(st.cgroups[i]);
     free(st.cgroups);
-    oci_config_free(cfg);
 }
 
 /* delete --force of a state directory without a readable state.json (a

@@ -52,10 +52,14 @@ typedef struct opened {
     int rootfd;
     int dirfd;
     rt_state *st;
+    oci_config *cfg; /* opened_config's, parsed on first use */
 } opened;
 
 int container_open(const char *root, const char *id, int lock, opened *c, rt_error **err);
 void opened_close(opened *c);
+/* The config as create saw it (its copy in the state directory), parsed once
+ * and kept with c; NULL with *err when it cannot be read. */
+oci_config *opened_config(opened *c, rt_error **err);
 #define cleanup_opened __attribute__((cleanup(opened_close)))
 
 /* Socket activation as runc does it: with LISTEN_FDS=L and LISTEN_PID=our

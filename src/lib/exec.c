@@ -302,19 +302,11 @@ static char **strv_copy(char **v, size_t n)
     return strv_append(NULL, &len, v, n);
 }
 
-static int inherit_capabilities(const opened *c, oci_process *p, rt_error **err)
+static int inherit_capabilities(opened *c, oci_process *p, rt_error **err)
 {
-    cleanup_free char *data = NULL;
-    size_t len;
-    char *msg = NULL;
-    oci_config *cfg = NULL;
-    if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, err) < 0)
+    const oci_config *cfg = opened_config(c, err);
+    if (!cfg)
         return -1;
-    if (oci_config_parse_data(data, len, &cfg, &msg) < 0) {
-        rt_err(err, 0, "saved config.json: %s", msg ? msg : "invalid");
-        free(msg);
-        return -1;
-    }
     const oci_capabilities *from = cfg->process ? cfg->process->capabilities : NULL;
     if (from) {
         oci_capabilities *to = calloc(1, sizeof(*to));
@@ -327,13 +319,12 @@ static int inherit_capabilities(const opened *c, oci_process *p, rt_error **err)
         to->ambient = strv_copy(from->ambient, to->ambient_len = from->ambient_len);
         p->capabilities = to;
     }
-    oci_config_free(cfg);
     return 0;
 }
 
 /* The process to run: --process FILE, or the config's process with the
  * command line's changes. */
-static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, oci_process **p,
+static int load_process(opened *c, const exec_opts *o, oci_config **cfg, oci_process **p,
                         rt_error **err)
 {
     char *msg = NULL;
@@ -350,15 +341,8 @@ static int load_process(const opened *c, const exec_opts *o, oci_config **cfg, o
     } else {
         if (!o->args_len)
             return rt_err(err, 0, "exec: a command is required (or --process)");
-        cleanup_free char *data = NULL;
-        size_t len;
-        if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, err) < 0)
+        if (!(*cfg = opened_config(c, err)))
             return -1;
-        if (oci_config_parse_data(data, len, cfg, &msg) < 0) {
-            rt_err(err, 0, "saved config.json: %s", msg ? msg : "invalid");
-            free(msg);
-            return -1;
-        }
         *p = (*cfg)->process;
         /* As runc: the config's terminal is the init's; an exec'd process
          * has one only with --tty. */
@@ -608,23 +592,11 @@ out:
 /* What an exec'd process takes from the container: its seccomp filter (as
  * runc, the config's applies to every exec), and its AppArmor profile and
  * SELinux label unless the process or --apparmor/--process-label give one. */
-static int exec_security(const opened *c, const exec_opts *o, const oci_config *cfg, oci_process *p,
+static int exec_security(opened *c, const exec_opts *o, const oci_config *cfg, oci_process *p,
                          rt_seccomp **filter, rt_error **err)
 {
-    oci_config *saved = NULL;
-    if (!cfg) {
-        cleanup_free char *data = NULL;
-        char *msg = NULL;
-        size_t len;
-        if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, err) < 0)
-            return -1;
-        if (oci_config_parse_data(data, len, &saved, &msg) < 0) {
-            rt_err(err, 0, "saved config.json: %s", msg ? msg : "invalid");
-            free(msg);
-            return -1;
-        }
-        cfg = saved;
-    }
+    if (!cfg && !(cfg = opened_config(c, err)))
+        return -1;
     const oci_process *cp = cfg->process;
     if (!p->apparmor_profile && cp && cp->apparmor_profile)
         p->apparmor_profile = xstrdup(cp->apparmor_profile);
@@ -638,12 +610,11 @@ static int exec_security(const opened *c, const exec_opts *o, const oci_config *
         free(p->selinux_label);
         p->selinux_label = xstrdup(o->process_label);
     }
-    int r = lsm_validate(p, NULL, err);
-    if (r == 0 && cfg->linux_ &&
-        seccomp_filter_prepare(cfg->linux_->seccomp, o->root, filter, err) < 0)
-        r = rt_err_wrap(err, "saved config.json");
-    oci_config_free(saved);
-    return r;
+    if (lsm_validate(p, NULL, err) < 0)
+        return -1;
+    if (cfg->linux_ && seccomp_filter_prepare(cfg->linux_->seccomp, o->root, filter, err) < 0)
+        return rt_err_wrap(err, "saved config.json");
+    return 0;
 }
 
 int container_exec(const exec_opts *o, int *status, rt_error **err)
@@ -662,9 +633,8 @@ int container_exec(const exec_opts *o, int *status, rt_error **err)
         r = exec_security(&c, o, cfg, p, &filter, err);
     if (r == 0)
         r = exec_in(&c, p, o, filter, status, err);
-    if (cfg)
-        oci_config_free(cfg);
-    else
+    /* The config's process is c's; one of --process is ours. */
+    if (!cfg)
         oci_process_free(p);
     return r;
 }
