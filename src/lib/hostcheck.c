@@ -218,15 +218,16 @@ static void v1_controllers(const cg_host *host, char **parents, ctrl_report *out
 
 /* v2: why rt could not hand ctrl down from dir to its children, or NULL.  rt
  * enables it (cgroup-v2.c: v2_setup) where dir has it, holds no process and
- * lets us write its subtree_control. */
-static char *v2_blocked_at(const char *dir, const char *ctrl)
+ * lets us write its subtree_control.  Below the top, dir has it once its
+ * parent hands it down: only the top is asked (top). */
+static char *v2_blocked_at(const char *dir, const char *ctrl, bool top)
 {
     cleanup_free char *avail = NULL, *on = NULL;
     cg_read(dir, "cgroup.controllers", &avail);
     cg_read(dir, "cgroup.subtree_control", &on);
     if (in_list(on, ctrl))
         return NULL;
-    if (!in_list(avail, ctrl))
+    if (top && !in_list(avail, ctrl))
         return xasprintf("%s does not have it", dir);
     if (v2_holds_processes(dir))
         return xasprintf("%s holds processes", dir);
@@ -244,7 +245,7 @@ static char *v2_blocked(const char *mountpoint, const char *parent, const char *
     for (char *end = p + strlen(mountpoint);;) {
         char saved = *end;
         *end = '\0';
-        char *why = v2_blocked_at(p, ctrl);
+        char *why = v2_blocked_at(p, ctrl, !strcmp(p, mountpoint));
         *end = saved;
         if (why || !saved)
             return why;
@@ -398,12 +399,22 @@ static char *userns_sysctls(void)
     return out;
 }
 
+/* Whether a sysctl the host has says no (reads "0"). */
+static bool sysctl_is_zero(const char *path)
+{
+    cleanup_free char *v = read_line(path);
+    return v && !strcmp(v, "0");
+}
+
 hc_result hostcheck_userns(void)
 {
     const char *does = "create fails for a new user namespace (no rootless containers)";
     cleanup_free char *sysctls = userns_sysctls();
     int e = in_child(probe_userns, PROBE_MS);
-    return result("userns", e ? HC_MISSING : HC_OK, does,
+    /* A sysctl that says no counts as much as the probe. */
+    bool refused = sysctl_is_zero("/proc/sys/user/max_user_namespaces") ||
+                   (geteuid() != 0 && sysctl_is_zero("/proc/sys/kernel/unprivileged_userns_clone"));
+    return result("userns", e || refused ? HC_MISSING : HC_OK, does,
                   "unshare(CLONE_NEWUSER) as uid %u: %s; %s", (unsigned)geteuid(),
                   e ? child_error(e) : "works", sysctls ? sysctls : "no limiting sysctl");
 }
