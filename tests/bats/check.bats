@@ -138,12 +138,13 @@ v2_hands_down() {
 
 # expected_controllers: "usable" and "unusable" lines of controller names, sorted.
 expected_controllers() {
-    local usable=() unusable=() fs mp root opts c own dir mounted=""
+    local usable=() unusable=() fs mp root opts c own dir mounted="" list
     if [[ "$(expected_mode)" == v2 ]]; then
         read -r fs mp root opts < <(cgroup_mounts | grep '^cgroup2 ')
         own="$(sed -n 's/^0:://p' /proc/self/cgroup)"
         dir="$(parent_dir "$mp" "$root" "$own")"
-        for c in $(cat "$mp/cgroup.controllers"); do
+        read -ra list <"$mp/cgroup.controllers"
+        for c in "${list[@]}"; do
             if [[ -w "$dir" ]] && v2_path_ok "$mp" "$dir" "$c"; then usable+=("$c"); else unusable+=("$c"); fi
         done
     else
@@ -154,7 +155,8 @@ expected_controllers() {
             own="$(grep -E "^[0-9]+:$c:" /proc/self/cgroup | head -1 | cut -d: -f3-)"
             dir="$(parent_dir "$mp" "$root" "$own")"
             mounted+=",$c"
-            if [[ -w "$dir" ]]; then usable+=(${c//,/ }); else unusable+=(${c//,/ }); fi
+            IFS=, read -ra list <<<"$c"
+            if [[ -w "$dir" ]]; then usable+=("${list[@]}"); else unusable+=("${list[@]}"); fi
         done < <(cgroup_mounts)
         while read -r c _ _ enabled; do
             [[ "$c" == \#* || "$enabled" != 1 ]] && continue
@@ -385,21 +387,30 @@ ENOSYS=38
     ! grep -q '"check"' <<<"$stdout" || fail "features names check"
 }
 
+# host_mounts / host_cgroups: this mount namespace's mounts (without their ids) and the cgroup
+# directories, less what other tests running at the same time may make (their bats temp dirs,
+# their rt-test-* containers): rt check names nothing that way.
+host_mounts() {
+    awk -v own="$BATS_RUN_TMPDIR" '{$1 = ""; $2 = ""}
+        !/\/bats-run-/ || index($0, own) {print}' /proc/self/mountinfo | sort
+}
+
+host_cgroups() {
+    find /sys/fs/cgroup -mindepth 1 -maxdepth 12 -type d 2>/dev/null | grep -v '/rt-test-' | sort
+}
+
 @test "check leaves nothing behind: mounts, cgroups, processes" {
     rt_only "rt check is rt's own command"
-    local mounts_before cgroups_before mounts_after cgroups_after
-    mounts_before="$(awk '{$1 = ""; $2 = ""; print}' /proc/self/mountinfo | sort)"
-    cgroups_before="$(find /sys/fs/cgroup -mindepth 1 -maxdepth 12 -type d 2>/dev/null | sort)"
-    local ns_before
+    local mounts_before cgroups_before ns_before
+    mounts_before="$(host_mounts)"
+    cgroups_before="$(host_cgroups)"
     ns_before="$(readlink /proc/self/ns/{mnt,user,time})"
     rtc check
     assert_success
     rtc check --format json
     assert_success
-    mounts_after="$(awk '{$1 = ""; $2 = ""; print}' /proc/self/mountinfo | sort)"
-    cgroups_after="$(find /sys/fs/cgroup -mindepth 1 -maxdepth 12 -type d 2>/dev/null | sort)"
-    assert_equal "$mounts_after" "$mounts_before"
-    assert_equal "$cgroups_after" "$cgroups_before"
+    assert_equal "$(host_mounts)" "$mounts_before"
+    assert_equal "$(host_cgroups)" "$cgroups_before"
     assert_equal "$(readlink /proc/self/ns/{mnt,user,time})" "$ns_before"
     # no rt check (nor a probe child of one) is left running
     local p left=""
@@ -510,13 +521,13 @@ ENOSYS=38
     done
     # env sets rt's PATH alone (rt_raw itself needs the test's)
     local real=$RT
-    RT=env rt_raw "PATH=$TEST_DIR/nocriu" "$real" check
+    RT="env" rt_raw "PATH=$TEST_DIR/nocriu" "$real" check
     assert_success
     assert_check criu missing "^criu not found in PATH$"
     printf '#!/bin/sh\n[ "$1" = --version ] && echo "Version: 3.99.1" && exit 0\nexit 1\n' \
         >"$TEST_DIR/fakecriu/criu"
     chmod +x "$TEST_DIR/fakecriu/criu"
-    RT=env rt_raw "PATH=$TEST_DIR/fakecriu:$PATH" "$real" check
+    RT="env" rt_raw "PATH=$TEST_DIR/fakecriu:$PATH" "$real" check
     assert_success
     assert_check criu ok "^$TEST_DIR/fakecriu/criu, version 3.99.1$"
     rt_raw --criu "$TEST_DIR/nocriu/criu" check
