@@ -45,6 +45,10 @@ static const struct command {
     {"events", cmd_events,
      "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
      "[--stats] [--interval DURATION] <container-id>"},
+    {"check", cmd_check,
+     "report what this host offers rt: cgroups, LSMs, seccomp, namespaces, idmapped mounts, "
+     "clone3, pidfd, criu",
+     "[--format|-f text|json]"},
     {"checkpoint", cmd_not_yet, "checkpoint a running container (not implemented yet)",
      "<container-id>"},
     {"restore", cmd_not_yet, "restore a container from a previous checkpoint (not implemented yet)",
@@ -140,9 +144,9 @@ static const char *default_root(void)
 
 static int run_command(int argc, char **argv, rt_error **err)
 {
-    global_opts g = {.root = default_root(), .log_format = "text", .rootless = "auto"};
+    global_opts g = {
+        .root = default_root(), .log_format = "text", .rootless = "auto", .criu = "criu"};
     bool help = false, show_version = false;
-    const char *criu = NULL;
     const flag_spec flags[] = {
         {"root", 0, FLAG_STRING, &g.root},
         {"log", 0, FLAG_STRING, &g.log},
@@ -150,7 +154,7 @@ static int run_command(int argc, char **argv, rt_error **err)
         {"debug", 0, FLAG_BOOL, &g.debug},
         {"systemd-cgroup", 0, FLAG_BOOL, &g.systemd_cgroup},
         {"rootless", 0, FLAG_STRING, &g.rootless},
-        {"criu", 0, FLAG_STRING, &criu},
+        {"criu", 0, FLAG_STRING, &g.criu},
         {"help", 'h', FLAG_BOOL, &help},
         {"version", 'v', FLAG_BOOL, &show_version},
         {0},

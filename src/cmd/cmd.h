@@ -13,6 +13,7 @@ typedef struct global_opts {
     const char *log;
     const char *log_format;
     const char *rootless;
+    const char *criu; /* --criu: the criu program (`check` looks for it) */
     bool debug;
     bool systemd_cgroup;
 } global_opts;
@@ -67,6 +68,7 @@ int cmd_pause(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_resume(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_ps(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_events(const global_opts *g, int argc, char **argv, rt_error **err);
+int cmd_check(const global_opts *g, int argc, char **argv, rt_error **err);
 int cmd_not_yet(const global_opts *g, int argc, char **argv, rt_error **err);
 
 #endif

@@ -80,6 +80,9 @@ int cg_set(const char *dir, const char *ctrl, const char *file, const char *valu
 /* v2: why the files of controller ctrl are missing in dir (the ancestor that
  * does not hand it down, and why), or NULL when nothing explains it. */
 char *cg_v2_missing_reason(const char *dir, const char *ctrl);
+/* v2: whether dir, not the root, holds processes (its children then get no
+ * domain controller); `check` asks it of rt's own cgroup. */
+bool v2_holds_processes(const char *dir);
 int cg_set_i64(const char *dir, const char *ctrl, const char *file, int64_t v, bool is_default,
                const char *field, rt_error **err);
 

@@ -75,7 +75,7 @@ static bool has_word(const char *list, const char *w)
  * controllers (EBUSY), and lets it take the threaded ones (cpuset, pids) only
  * by making it a thread root, whose new children can take no process
  * (EOPNOTSUPP). */
-static bool v2_holds_processes(const char *dir)
+bool v2_holds_processes(const char *dir)
 {
     cleanup_free char *procs = NULL;
     return cg_exists(dir, "cgroup.type") && cg_read(dir, "cgroup.procs", &procs) == 0 && *procs;

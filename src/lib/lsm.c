@@ -28,7 +28,7 @@ bool lsm_selinux_supported(void)
     return HAVE_SELINUX;
 }
 
-static bool apparmor_on_host(void)
+bool apparmor_on_host(void)
 {
 #if HAVE_APPARMOR
     return aa_is_enabled() == 1;
@@ -37,7 +37,7 @@ static bool apparmor_on_host(void)
 #endif
 }
 
-static bool selinux_on_host(void)
+bool selinux_on_host(void)
 {
 #if HAVE_SELINUX
     return is_selinux_enabled() == 1;

@@ -17,6 +17,9 @@
 /* Whether this build supports them (what `features` reports). */
 bool lsm_apparmor_supported(void);
 bool lsm_selinux_supported(void);
+/* Whether they are enabled on this host (what lsm_validate goes by; `check`). */
+bool apparmor_on_host(void);
+bool selinux_on_host(void);
 
 /* In the parent, before anything is created: p's profile and label (and
  * mount_label, may be NULL) can be applied on this host.  As runc 1.1.5: a
