@@ -242,7 +242,7 @@ def report(runtimes, args, wrapped, syscalls, ir):
         "; hybrid host: every runtime ran in a private mount namespace without " + UNIFIED
         if wrapped else ""))
     head = "| path | " + " | ".join("%s median (p90)" % n for n in names) + " | " + \
-        " | ".join("rt / %s" % p for p in peers) + " |"
+        " | ".join("%s / %s" % (names[0], p) for p in peers) + " |"
     print(head)
     print("|" + "---|" * (1 + len(names) + len(peers)))
     rows = [(w, [r.times[w] for r in runtimes], "ms") for w in ("run", "run CPU", "create",
@@ -269,6 +269,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=150)
     ap.add_argument("--rt", default=os.path.join(TOP, "build/src/rt"))
+    ap.add_argument("--also", action="append", default=[], metavar="NAME=PATH",
+                    help="another rt build to run beside the others (e.g. main's before a change)")
     ap.add_argument("--runtimes", default="rt,crun,runc")
     ap.add_argument("--concurrency", default="50x8,400x16", help="N runs at C, comma-separated")
     ap.add_argument("--concurrency-rounds", type=int, default=10)
@@ -281,6 +283,10 @@ def main():
         sys.exit("bench.py: run as root")
     wrapped = hybrid_host() and enter_private_mount_ns()
     bins = {"rt": os.path.abspath(args.rt), "crun": shutil.which("crun"), "runc": shutil.which("runc")}
+    for also in args.also:
+        name, _, path = also.partition("=")
+        bins[name] = os.path.abspath(path)
+        args.runtimes += "," + name
     work = tempfile.mkdtemp(prefix="rt-bench-")
     # the state roots where the runtimes keep them by default
     roots = tempfile.mkdtemp(prefix="rt-bench-", dir="/run" if os.path.isdir("/run") else None)
