@@ -138,6 +138,11 @@ fi
 if [[ -z "${SKIP_FUZZ:-}" ]]; then
     say "clang build (build-fuzz), its unit tests, and the fuzzers (scripts/fuzz.sh)"
     FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash scripts/fuzz.sh | tee "$LOG_DIR/fuzz.tap"
+    # a build that failed prints no TAP line at all: it must still count as a failure
+    fuzz_status=${PIPESTATUS[0]}
+    if ((fuzz_status != 0)) && ! grep -q '^not ok ' "$LOG_DIR/fuzz.tap"; then
+        echo "not ok - scripts/fuzz.sh failed (status $fuzz_status)" >>"$LOG_DIR/fuzz.tap"
+    fi
     count_tap "$LOG_DIR/fuzz.tap" fuzz
     if [[ -f build-fuzz/build.ninja ]]; then
         ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}" \

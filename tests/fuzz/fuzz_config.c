@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     err = NULL;
     rt_seccomp *f = NULL;
     if (cfg->linux_ && cfg->linux_->seccomp &&
-        seccomp_filter_prepare(cfg->linux_->seccomp, &f, &err) == 0)
+        seccomp_filter_compile_here(cfg->linux_->seccomp, &f, &err) == 0)
         seccomp_filter_free(f);
     rt_error_free(err);
     oci_config_free(cfg);
