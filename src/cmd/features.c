@@ -124,7 +124,7 @@ int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
         .seccomp = &seccomp,
         .apparmor_enabled = lsm_apparmor_supported() ? OCI_TRUE : OCI_FALSE,
         .selinux_enabled = lsm_selinux_supported() ? OCI_TRUE : OCI_FALSE,
-        .mount_extensions_idmap_enabled = OCI_FALSE,
+        .mount_extensions_idmap_enabled = OCI_TRUE, /* idmap, ridmap, mount uid/gidMappings */
         .intel_rdt = &rdt,
         .memory_policy = &mpol,
         .net_devices_enabled = OCI_TRUE,

@@ -113,8 +113,8 @@ int want_args(int npos, int n, const char *cmd, const char *usage, rt_error **er
 {
     if (npos == n)
         return 0;
-    return rt_err(err, 0, "\"%s\" requires exactly %d argument%s: %s %s", cmd, n, n == 1 ? "" : "s",
-                  cmd, usage);
+    return rt_err(err, 0, "\"%s\" requires exactly %d argument%s: %s%s%s", cmd, n,
+                  n == 1 ? "" : "s", cmd, *usage ? " " : "", usage);
 }
 
 bool global_rootless(const global_opts *g)

@@ -45,3 +45,15 @@ load helpers
             fail "seccomp actions"
     fi
 }
+
+# rt makes idmapped mounts (mounts.bats: idmap, ridmap, uidMappings), so it says so; runc 1.1.5
+# leaves mountExtensions out.
+@test "features: mountExtensions.idmap.enabled is true; an argument is refused in one line" {
+    rt_only "runc 1.1.5 has no mountExtensions"
+    rt_raw features
+    assert_success
+    assert_equal "$(jq -c .linux.mountExtensions <<<"$stdout")" '{"idmap":{"enabled":true}}'
+    rt_raw features x
+    assert_failure
+    assert_equal "$stderr" 'rt: "features" requires exactly 0 arguments: features'
+}
