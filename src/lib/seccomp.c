@@ -621,9 +621,13 @@ static _Noreturn void compile_child(const oci_seccomp *s, int out, pid_t parent)
         _exit(1);
     rt_seccomp f = {0};
     rt_error *e = NULL;
-    compiled c = {0};
+    compiled c;
+    memset(&c, 0, sizeof(c)); /* padding too: it is written out */
     if (compile(s, &f, &e) == 0) {
-        c = (compiled){.ok = true, .listener = f.listener, .len = f.len, .flags = f.flags};
+        c.ok = true;
+        c.listener = f.listener;
+        c.len = f.len;
+        c.flags = f.flags;
     } else {
         c.errnum = e->errnum;
         snprintf(c.msg, sizeof(c.msg), "%s", e->msg);
