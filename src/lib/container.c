@@ -381,126 +381,161 @@ char **env_with_listen_fds(char **env, size_t *len, int listen_fds)
     return strv_push(env, len, xstrdup("LISTEN_PID=1"));
 }
 
+/* What create needs before anything exists: the id, the bundle and its
+ * config checked, the seccomp program compiled, the namespaces planned.  A
+ * failure here leaves nothing to undo. */
+static int create_prepare(const create_opts *o, loaded_bundle *lb, rt_seccomp **filter, ns_plan *ns,
+                          rt_error **err)
+{
+    if (state_valid_id(o->id, err) < 0 || bundle_load(o->bundle, lb, err) < 0 ||
+        config_validate(lb, o, err) < 0)
+        return -1;
+    if (seccomp_filter_prepare(lb->cfg->linux_->seccomp, o->root, filter, err) < 0)
+        return rt_err_wrap(err, "config.json");
+    if (o->signals && (o->signals->fd = signals_block(&o->signals->old, err)) < 0)
+        return -1;
+    if (o->listen_fds && lb->cfg->process) {
+        oci_process *p = lb->cfg->process;
+        p->env = env_with_listen_fds(p->env, &p->env_len, o->listen_fds);
+    }
+    return ns_plan_make(lb->cfg, ns, err);
+}
+
+/* The state directory: the config's copy, state.json with pid 0, the
+ * notify socket's relay and exec.fifo.  The config goes first (state.json's
+ * cgroups are checked against it), and the pid stays 0 until the init is
+ * ready: if rt dies in between, `delete --force` still finds the cgroups. */
+static int state_make(const create_opts *o, building *b, const loaded_bundle *lb, rt_error **err)
+{
+    if (!(b->st = calloc(1, sizeof(*b->st))))
+        return rt_err(err, ENOMEM, "state");
+    b->own_pidns = creates_pidns(lb->cfg);
+    fill_state(b->st, o, lb);
+    if (cgroup_resolve(lb->cfg, o->id, b->st, err) < 0)
+        return -1;
+    if ((b->rootfd = state_root_open(o->root, true, err)) < 0 ||
+        (b->dirfd = state_dir_create(b->rootfd, o->id, err)) < 0)
+        return -1;
+    if (write_file_atomic(b->dirfd, CONFIG_COPY, lb->data, lb->len, 0600, err) < 0 ||
+        state_write(b->dirfd, b->st, err) < 0)
+        return -1;
+    cleanup_free char *state_path = xasprintf("%s/%s", o->root, o->id);
+    if (notify_prepare(b->dirfd, state_path, lb->cfg, err) < 0)
+        return -1;
+    /* 0622 whatever our umask: the init opens it after becoming the user. */
+    if (mkfifoat(b->dirfd, EXEC_FIFO, 0622) < 0 || fchmodat(b->dirfd, EXEC_FIFO, 0622, 0) < 0)
+        return rt_err(err, errno, "create exec.fifo");
+    return 0;
+}
+
+/* The fds and mount trees create hands the init. */
+typedef struct launch {
+    int sync[2]; /* ours, the init's */
+    int exec_fifo;
+    int console;
+    int cgroup;
+    mount_trees trees;
+} launch;
+
+static void launch_close(launch *l)
+{
+    mount_trees_close(&l->trees);
+    int *fds[] = {&l->sync[0], &l->sync[1], &l->exec_fifo, &l->console, &l->cgroup};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(*fds); i++)
+        if (*fds[i] >= 0) {
+            close(*fds[i]);
+            *fds[i] = -1;
+        }
+}
+
+/* The cgroups, the rootfs bind, and what the init gets; then clone it. */
+static int init_launch(const create_opts *o, building *b, const loaded_bundle *lb,
+                       const ns_plan *ns, const rt_seccomp *filter, launch *l, rt_error **err)
+{
+    if (make_cgroups(b, lb->cfg, o->rootless, err) < 0 || bind_rootfs(b, ns, err) < 0 ||
+        sync_pair(l->sync, err) < 0)
+        return -1;
+    /* Read-write: opening it does not wait for a writer, and the init's read
+     * then waits for `start`. */
+    l->exec_fifo = openat(b->dirfd, EXEC_FIFO, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (l->exec_fifo < 0)
+        return rt_err(err, errno, "open exec.fifo");
+    if (lb->cfg->process && lb->cfg->process->terminal && open_console(o, b, &l->console, err) < 0)
+        return -1;
+    /* Idmapped mounts of a container in a user namespace are made here, in
+     * the host's user namespace, and attached by the init. */
+    if (mount_trees_prepare(lb->cfg, lb->bundle,
+                            ns_creates(ns, CLONE_NEWUSER) || ns_joins(ns, CLONE_NEWUSER), &l->trees,
+                            err) < 0)
+        return -1;
+    if (cgroup_is_unified() && b->st->cgroups_len == 1)
+        l->cgroup = open(b->st->cgroups[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    init_args a = {
+        .cfg = lb->cfg,
+        .st = b->st,
+        .ns = ns,
+        .rootfs = lb->rootfs,
+        .bundle = lb->bundle,
+        .sync_fd = l->sync[1],
+        .exec_fifo = l->exec_fifo,
+        .lock_fd = b->dirfd,
+        .root_fd = b->rootfd,
+        .console_fd = l->console,
+        .cgroup_fd = l->cgroup,
+        .preserve_fds = o->listen_fds + o->preserve_fds,
+        .no_pivot = o->no_pivot,
+        .no_new_keyring = o->no_new_keyring,
+        .unprivileged_maps = geteuid() != 0 && ns_creates(ns, CLONE_NEWUSER),
+        .mount_trees = &l->trees,
+        .seccomp = filter,
+    };
+    b->pid = clone_init(&a, l->sync[0], &b->placed);
+    if (b->pid < 0)
+        return rt_err(err, errno, "clone");
+    /* The init's copy must be the fifo's only reader: `start` (in this same
+     * process for `run`) waits for it to go. */
+    close(l->exec_fifo);
+    l->exec_fifo = -1;
+    close(l->sync[1]);
+    l->sync[1] = -1;
+    return 0;
+}
+
+/* Serve the init until it is ready, record its pid, and let it go. */
+static int init_settle(building *b, const loaded_bundle *lb, const ns_plan *ns,
+                       const rt_seccomp *filter, int sync_fd, rt_error **err)
+{
+    if (drive_init(b, lb, ns, filter, sync_fd, err) < 0) {
+        explain_init_death(b, lb->cfg, err);
+        return -1;
+    }
+    if (sched_apply_process(lb->cfg->process, b->pid, err) < 0 ||
+        state_write(b->dirfd, b->st, err) < 0 || sync_send(sync_fd, SYNC_RECORDED, NULL, err) < 0)
+        return -1;
+    /* Its death signal is disarmed when it closes the socket: we must not
+     * exit before that. */
+    if (wait_init(sync_fd, b->st, err) < 0)
+        return -1;
+    sync_wait_close(sync_fd);
+    return 0;
+}
+
 /* create up to `created`: on failure everything done so far is undone. */
 static int create_core(const create_opts *o, building *b, rt_error **err)
 {
     *b = (building){.rootfd = -1, .dirfd = -1, .console = -1};
     cleanup_bundle loaded_bundle lb = {0};
     cleanup_seccomp rt_seccomp *filter = NULL;
-    if (state_valid_id(o->id, err) < 0 || bundle_load(o->bundle, &lb, err) < 0 ||
-        config_validate(&lb, o, err) < 0)
-        return -1;
-    if (seccomp_filter_prepare(lb.cfg->linux_->seccomp, o->root, &filter, err) < 0)
-        return rt_err_wrap(err, "config.json");
-    if (o->signals && (o->signals->fd = signals_block(&o->signals->old, err)) < 0)
-        return -1;
-    if (o->listen_fds && lb.cfg->process) {
-        oci_process *p = lb.cfg->process;
-        p->env = env_with_listen_fds(p->env, &p->env_len, o->listen_fds);
-    }
     ns_plan ns;
-    if (ns_plan_make(lb.cfg, &ns, err) < 0)
+    if (create_prepare(o, &lb, &filter, &ns, err) < 0)
         return -1;
+    launch l = {.sync = {-1, -1}, .exec_fifo = -1, .console = -1, .cgroup = -1};
     int r = -1;
-    int sync_fds[2] = {-1, -1};
-    cleanup_close int exec_fifo = -1;
-    mount_trees trees = {0};
-    cleanup_close int console_fd = -1;
-    cleanup_close int cgroup_fd = -1;
-    cleanup_free char *state_path = NULL;
-    init_args a = {0};
-    b->st = calloc(1, sizeof(*b->st));
-    b->own_pidns = creates_pidns(lb.cfg);
-    fill_state(b->st, o, &lb);
-    if (cgroup_resolve(lb.cfg, o->id, b->st, err) < 0)
-        goto out;
-    if ((b->rootfd = state_root_open(o->root, true, err)) < 0 ||
-        (b->dirfd = state_dir_create(b->rootfd, o->id, err)) < 0)
-        goto out;
-    /* The config first (state.json's cgroups are checked against it), then
-     * the state with pid 0 until the init is ready: if rt dies in between,
-     * `delete --force` still finds the cgroups to remove. */
-    if (write_file_atomic(b->dirfd, CONFIG_COPY, lb.data, lb.len, 0600, err) < 0 ||
-        state_write(b->dirfd, b->st, err) < 0)
-        goto out;
-    state_path = xasprintf("%s/%s", o->root, o->id);
-    if (notify_prepare(b->dirfd, state_path, lb.cfg, err) < 0)
-        goto out;
-    /* 0622 whatever our umask: the init opens it after becoming the user. */
-    if (mkfifoat(b->dirfd, EXEC_FIFO, 0622) < 0 || fchmodat(b->dirfd, EXEC_FIFO, 0622, 0) < 0) {
-        rt_err(err, errno, "create exec.fifo");
-        goto out;
-    }
-    if (make_cgroups(b, lb.cfg, o->rootless, err) < 0 || bind_rootfs(b, &ns, err) < 0 ||
-        sync_pair(sync_fds, err) < 0)
-        goto out;
-    /* Read-write: opening it does not wait for a writer, and the init's read
-     * then waits for `start`. */
-    exec_fifo = openat(b->dirfd, EXEC_FIFO, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-    if (exec_fifo < 0) {
-        rt_err(err, errno, "open exec.fifo");
-        goto out;
-    }
-    if (lb.cfg->process && lb.cfg->process->terminal && open_console(o, b, &console_fd, err) < 0)
-        goto out;
-    /* Idmapped mounts of a container in a user namespace are made here, in
-     * the host's user namespace, and attached by the init. */
-    if (mount_trees_prepare(lb.cfg, lb.bundle,
-                            ns_creates(&ns, CLONE_NEWUSER) || ns_joins(&ns, CLONE_NEWUSER), &trees,
-                            err) < 0)
-        goto out;
-    if (cgroup_is_unified() && b->st->cgroups_len == 1)
-        cgroup_fd = open(b->st->cgroups[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    a = (init_args){
-        .cfg = lb.cfg,
-        .st = b->st,
-        .ns = &ns,
-        .rootfs = lb.rootfs,
-        .bundle = lb.bundle,
-        .sync_fd = sync_fds[1],
-        .exec_fifo = exec_fifo,
-        .lock_fd = b->dirfd,
-        .root_fd = b->rootfd,
-        .console_fd = console_fd,
-        .cgroup_fd = cgroup_fd,
-        .preserve_fds = o->listen_fds + o->preserve_fds,
-        .no_pivot = o->no_pivot,
-        .no_new_keyring = o->no_new_keyring,
-        .unprivileged_maps = geteuid() != 0 && ns_creates(&ns, CLONE_NEWUSER),
-        .mount_trees = &trees,
-        .seccomp = filter,
-    };
-    b->pid = clone_init(&a, sync_fds[0], &b->placed);
-    if (b->pid < 0) {
-        rt_err(err, errno, "clone");
-        goto out;
-    }
-    /* The init's copy must be the fifo's only reader: `start` (in this same
-     * process for `run`) waits for it to go. */
-    close(exec_fifo);
-    exec_fifo = -1;
-    close(sync_fds[1]);
-    sync_fds[1] = -1;
-    if (drive_init(b, &lb, &ns, filter, sync_fds[0], err) < 0) {
-        explain_init_death(b, lb.cfg, err);
-        goto out;
-    }
-    if (sched_apply_process(lb.cfg->process, b->pid, err) < 0 ||
-        state_write(b->dirfd, b->st, err) < 0 ||
-        sync_send(sync_fds[0], SYNC_RECORDED, NULL, err) < 0)
-        goto out;
-    /* Its death signal is disarmed when it closes the socket: we must not
-     * exit before that. */
-    if (wait_init(sync_fds[0], b->st, err) < 0)
-        goto out;
-    sync_wait_close(sync_fds[0]);
-    r = 0;
-out:
-    mount_trees_close(&trees);
+    if (state_make(o, b, &lb, err) == 0 && init_launch(o, b, &lb, &ns, filter, &l, err) == 0 &&
+        init_settle(b, &lb, &ns, filter, l.sync[0], err) == 0)
+        r = 0;
+    launch_close(&l);
     ns_plan_close(&ns);
-    for (int i = 0; i < 2; i++)
-        if (sync_fds[i] >= 0)
-            close(sync_fds[i]);
     if (r < 0)
         building_undo(b, o->id);
     return r;
