@@ -22,7 +22,7 @@ if [[ ! -f "$dir/build.ninja" ]]; then
     [[ -n "${CI:-}" ]] && werror=(-Dwerror=true)
     # shared libraries: tests/fuzz/lsan.supp names libseccomp.so, whose leaks are its own
     CC=clang meson setup "$dir" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
-        -Dprefer_static=false "${werror[@]}" >"$dir.setup.log" 2>&1 ||
+        -Dprefer_static=false -Dstatic=false "${werror[@]}" >"$dir.setup.log" 2>&1 ||
         { cat "$dir.setup.log"; die "meson setup $dir failed"; }
 fi
 ninja -C "$dir" >/dev/null || die "building the fuzzers failed"

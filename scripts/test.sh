@@ -122,7 +122,7 @@ count_meson "$BUILD_DIR" unit
 
 if [[ -z "${SKIP_ASAN:-}" ]]; then
     say "unit tests under ASan+UBSan ($ASAN_BUILD_DIR)"
-    if build_rt "$ASAN_BUILD_DIR" -Db_sanitize=address,undefined -Db_lundef=false \
+    if build_rt "$ASAN_BUILD_DIR" -Db_sanitize=address,undefined -Db_lundef=false -Dstatic=false \
         "${werror[@]}"; then
         ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}" \
             UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}" \

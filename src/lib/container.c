@@ -952,8 +952,8 @@ int container_state_json(const char *root, const char *id, char **json, rt_error
 
 static char *owner_name(uid_t uid)
 {
-    struct passwd *pw = getpwuid(uid);
-    return pw ? xstrdup(pw->pw_name) : xasprintf("#%u", uid);
+    char *name = passwd_name(uid);
+    return name ? name : xasprintf("#%u", uid);
 }
 
 static int by_id(const void *a, const void *b)

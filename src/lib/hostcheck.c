@@ -443,8 +443,7 @@ static char *subid_ranges(const char *file, const char *user, unsigned id)
 hc_result hostcheck_subids(void)
 {
     uid_t uid = geteuid();
-    struct passwd *pw = getpwuid(uid);
-    const char *user = pw ? pw->pw_name : NULL;
+    cleanup_free char *user = passwd_name(uid);
     cleanup_free char *su = subid_ranges("/etc/subuid", user, uid);
     cleanup_free char *sg = subid_ranges("/etc/subgid", user, uid);
     cleanup_free char *nu = find_program("newuidmap");

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -171,4 +172,14 @@ int rm_rf_at(int dirfd, const char *name)
     }
     closedir(d);
     return unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+char *passwd_name(uid_t uid)
+{
+    cleanup_fclose FILE *f = fopen("/etc/passwd", "re");
+    struct passwd *pw;
+    while (f && (pw = fgetpwent(f)))
+        if (pw->pw_uid == uid)
+            return xstrdup(pw->pw_name);
+    return NULL;
 }

@@ -57,6 +57,9 @@ int parse_int64(const char *s, int64_t *out);
 /* Append item (owned from now on) to a string vector, keeping it NULL-terminated. */
 char **strv_push(char **v, size_t *len, char *item);
 int rm_rf_at(int dirfd, const char *name);
+/* The name of uid in /etc/passwd (read directly, no NSS: rt is linked
+ * statically), or NULL. */
+char *passwd_name(uid_t uid);
 
 /* proc.c */
 int proc_start_time(pid_t pid, uint64_t *start, char *state);
