@@ -336,15 +336,27 @@ static bool is_executable(const char *path)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
 }
 
+/* errno's text as Go words it ("no such file or directory"): clients match
+ * runc's errors on it, e.g. dockerd's exit status 127 for a missing program
+ * and 126 for one that cannot be executed. */
+static const char *go_errno_text(int e, char buf[64])
+{
+    snprintf(buf, 64, "%s", strerror(e));
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+    return buf;
+}
+
 int process_find_executable(const oci_process *p, char **path, rt_error **err)
 {
     const char *name = p->args[0];
+    char text[64];
     if (strchr(name, '/')) {
         struct stat sb;
         if (stat(name, &sb) < 0)
-            return rt_err(err, errno, "exec: \"%s\": stat %s", name, name);
+            return rt_err(err, 0, "exec: \"%s\": stat %s: %s", name, name,
+                          go_errno_text(errno, text));
         if (S_ISDIR(sb.st_mode) || access(name, X_OK) < 0)
-            return rt_err(err, EACCES, "exec: \"%s\"", name);
+            return rt_err(err, 0, "exec: \"%s\": %s", name, go_errno_text(EACCES, text));
         *path = xstrdup(name);
         return 0;
     }

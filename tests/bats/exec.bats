@@ -212,3 +212,15 @@ sub_cgroups() {
     rtc exec --no-new-privs "$ID" grep NoNewPrivs /proc/self/status
     assert_contains "$stdout" "NoNewPrivs:	1"
 }
+
+# dockerd gives exit status 127 for a missing program and 126 for one it cannot execute by
+# matching runc's (Go's) lower-case wording; rt's capitalised strerror text got neither.
+@test "exec: a program path that is missing or not executable is named in runc's words" {
+    # (runc's log line escapes the quotes)
+    rtc exec "$ID" /no/such/program
+    assert_failure 255
+    assert_contains "${stderr//\\/}" 'exec: "/no/such/program": stat /no/such/program: no such file or directory'
+    rtc exec "$ID" /etc/passwd
+    assert_failure 255
+    assert_contains "${stderr//\\/}" 'exec: "/etc/passwd": permission denied'
+}
