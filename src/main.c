@@ -131,12 +131,13 @@ static int check_globals(const global_opts *g, const char *cmd, rt_error **err)
 }
 
 /* runc's default root: /run/rt, or $XDG_RUNTIME_DIR/rt for a caller that
- * is not root (its own runtime dir, where it can write). */
+ * is not root, or root only of a user namespace (rootless podman): its own
+ * runtime dir, where it can write. */
 static const char *default_root(void)
 {
     static char buf[4096];
     const char *xdg = getenv("XDG_RUNTIME_DIR");
-    if (geteuid() == 0 || !xdg || xdg[0] != '/' ||
+    if ((geteuid() == 0 && !in_user_namespace()) || !xdg || xdg[0] != '/' ||
         snprintf(buf, sizeof(buf), "%s/rt", xdg) >= (int)sizeof(buf))
         return "/run/rt";
     return buf;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "util/util.h"
 
 static const flag_spec *find_flag(const flag_spec *specs, const char *name, size_t len,
                                   bool is_short)
@@ -119,5 +120,7 @@ int want_args(int npos, int n, const char *cmd, const char *usage, rt_error **er
 
 bool global_rootless(const global_opts *g)
 {
-    return !strcmp(g->rootless, "true") || (!strcmp(g->rootless, "auto") && geteuid() != 0);
+    /* auto, as runc: not root, or root of a user namespace (rootless podman) */
+    return !strcmp(g->rootless, "true") ||
+           (!strcmp(g->rootless, "auto") && (geteuid() != 0 || in_user_namespace()));
 }

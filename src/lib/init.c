@@ -144,7 +144,10 @@ static int init_setup(const init_args *a, init_result *res, rt_error **err)
         return -1;
     if (t != SYNC_GO)
         return rt_err(err, 0, "sync: unexpected message %d", t);
-    bool userns = ns_creates(a->ns, CLONE_NEWUSER) || ns_joins(a->ns, CLONE_NEWUSER);
+    /* In a user namespace (the container's, or the one rt itself runs in)
+     * mknod is refused: device nodes are bound from the host instead. */
+    bool userns =
+        ns_creates(a->ns, CLONE_NEWUSER) || ns_joins(a->ns, CLONE_NEWUSER) || in_user_namespace();
     if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         return rt_err(err, errno, "become root in the user namespace");
     /* The uid change made us non-dumpable, and our /proc files root-owned

@@ -70,6 +70,10 @@ int pidfd_wait_exit(int pidfd, int timeout_ms);
  * status, or -1 with errno (ETIMEDOUT: it was killed at the deadline). */
 int child_wait_deadline(pid_t pid, int timeout_ms);
 int fd_is_procfs(int fd);
+/* Whether we run in a user namespace other than the initial one (rootless
+ * podman runs the runtime as uid 0 in its own): root there is not the host's
+ * root, as runc's RunningInUserNS decides. */
+bool in_user_namespace(void);
 /* Run fn(arg) in a short-lived child, which may setns() and clone() with
  * CLONE_PARENT; its result (a pid, or -errno) comes back and the child is
  * reaped.  Returns that pid, or -1 with errno. */
