@@ -49,6 +49,22 @@ scenario() {
     SCENARIOS+=("$1|$2|${3:-}")
 }
 
+# step FUNCTION: run FUNCTION between two scenarios, in the script's own shell (it may start
+# daemons); no TAP line of its own, a failure is shown as a comment and the scenarios after it
+# fail on their own.
+step() {
+    SCENARIOS+=("|$1|")
+}
+
+# plan: "1..N", N the number of scenarios (steps not counted).
+plan() {
+    local entry n=0
+    for entry in "${SCENARIOS[@]}"; do
+        [[ "$entry" == "|"* ]] || n=$((n + 1))
+    done
+    echo "1..$n"
+}
+
 # enter_private_mount_ns "$@": re-execute the calling script in its own mount namespace with a
 # private /run (see the top of this file). Returns in the re-executed copy.
 enter_private_mount_ns() {
@@ -61,8 +77,9 @@ enter_private_mount_ns() {
 # skip_all REASON: every scenario as "ok N name # skip REASON", then exit 0.
 skip_all() {
     local entry
-    echo "1..${#SCENARIOS[@]}"
+    plan
     for entry in "${SCENARIOS[@]}"; do
+        [[ "$entry" == "|"* ]] && continue
         TAP_N=$((TAP_N + 1))
         echo "ok $TAP_N ${entry%%|*} # skip $1"
     done
@@ -73,8 +90,9 @@ skip_all() {
 # missing: that is a failure, not a skip).
 fail_all() {
     local entry
-    echo "1..${#SCENARIOS[@]}"
+    plan
     for entry in "${SCENARIOS[@]}"; do
+        [[ "$entry" == "|"* ]] && continue
         TAP_N=$((TAP_N + 1))
         echo "not ok $TAP_N ${entry%%|*}"
         echo "# $1"
@@ -99,9 +117,14 @@ common_preconditions() {
 # shown as TAP comments when it fails. A scenario with a TODO reason is marked "# TODO".
 run_scenarios() {
     local entry name fn todo rc log directive
-    echo "1..${#SCENARIOS[@]}"
+    plan
     for entry in "${SCENARIOS[@]}"; do
         IFS='|' read -r name fn todo <<<"$entry"
+        if [[ -z "$name" ]]; then
+            "$fn" >"$WORK/step-$fn.log" 2>&1 </dev/null ||
+                { echo "# $fn failed:" && sed 's/^/#   /' "$WORK/step-$fn.log"; }
+            continue
+        fi
         TAP_N=$((TAP_N + 1))
         log="$WORK/scenario-$TAP_N.log"
         (
@@ -339,19 +362,24 @@ start_daemon() {
     DAEMON_PIDS+=($!)
 }
 
-# stop_daemons: SIGTERM each daemon started here, SIGKILL after 20 s.
-stop_daemons() {
-    local pid i
-    for pid in "${DAEMON_PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null
+# stop_daemon PID: SIGTERM, SIGKILL after 20 s, and reap it.
+stop_daemon() {
+    local i
+    kill -TERM "$1" 2>/dev/null
+    for i in $(seq 200); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
     done
-    for pid in "${DAEMON_PIDS[@]}"; do
-        for i in $(seq 200); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
+    kill -KILL "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    return 0
+}
+
+# stop_daemons: stop every daemon started here, the last started first.
+stop_daemons() {
+    local i
+    for ((i = ${#DAEMON_PIDS[@]} - 1; i >= 0; i--)); do
+        stop_daemon "${DAEMON_PIDS[i]}"
     done
     DAEMON_PIDS=()
 }
