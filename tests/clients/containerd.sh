@@ -7,6 +7,7 @@
 #
 # See tests/clients/lib.bash for the isolation and docs/clients.md for the configuration.
 set -uo pipefail
+# shellcheck source=tests/clients/lib.bash
 . "$(dirname "$0")/lib.bash"
 
 NS="rt-test-ctr-$$"
@@ -60,6 +61,7 @@ t_exit_code() {
 # shim had opened the fifo before ctr finished writing (with rt and runc alike it often hangs)
 t_stdin() {
     local out
+    # shellcheck disable=SC2016 # the container's shell expands it
     out="$(printf 'line one\nline two\n' |
         C run --rm "${RUN_OPTS[@]}" "$IMAGE" c-stdin sh -c 'read a; read b; echo "$b|$a"')"
     expect_eq "$out" "line two|line one" "what the container read from stdin"

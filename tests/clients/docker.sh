@@ -9,6 +9,7 @@
 #
 # See tests/clients/lib.bash for the isolation and docs/clients.md for the configuration.
 set -uo pipefail
+# shellcheck source=tests/clients/lib.bash
 . "$(dirname "$0")/lib.bash"
 
 # Debian's client, not another docker earlier in PATH
@@ -246,8 +247,8 @@ t_default_seccomp() {
 
 remove_containers() {
     local ids
-    ids="$(D ps --all --quiet)"
-    [[ -z "$ids" ]] || D rm --force $ids
+    mapfile -t ids < <(D ps --all --quiet)
+    ((${#ids[@]} == 0)) || D rm --force "${ids[@]}"
 }
 
 remove_test_cgroups() {

@@ -6,6 +6,7 @@
 #
 # See tests/clients/lib.bash for the isolation and docs/clients.md for the configuration.
 set -uo pipefail
+# shellcheck source=tests/clients/lib.bash
 . "$(dirname "$0")/lib.bash"
 
 CGROUP_PARENT="rt-test-podman-$$"
