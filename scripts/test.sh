@@ -22,9 +22,9 @@ require_root
 # runc: the compare tests run the same bundles under runc. procps: bats needs ps or pkill
 # for BATS_TEST_TIMEOUT. uidmap: newuidmap/newgidmap for the rootless tests. man-db: install.bats
 # renders the built man pages with man -l. containerd, podman, docker.io: the clients that
-# tests/clients/ drive rt with (python3: its pty helper).
+# tests/clients/ drive rt with (python3: its pty helper; python3-grpcio: its CRI client).
 install_missing "${BUILD_DEPS[@]}" bats jq tini runc procps uidmap strace man-db \
-    containerd podman docker.io python3 ||
+    containerd podman docker.io python3 python3-grpcio ||
     die "could not install dependencies"
 
 BUILD_DIR="${BUILD_DIR:-build}"
@@ -171,12 +171,12 @@ export BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-120}"
 RT="$RT_BIN" "${reaper[@]}" bats --tap "${targets[@]}" | tee "$LOG_DIR/bats.tap"
 count_tap "$LOG_DIR/bats.tap" bats
 
-# --- clients: containerd, podman and Docker driving rt (tests/clients/) --------------------
+# --- clients: containerd, podman, Docker and the CRI driving rt (tests/clients/) -----------
 # On a full run (no files named), unless SKIP_CLIENTS is set. Each script runs its scenarios
 # in a private mount namespace with its own daemons and stops them at the end; one that hangs
 # is stopped after 5 minutes and its missing results count as failed.
 if ((${#@} == 0)) && [[ -z "${SKIP_CLIENTS:-}" ]]; then
-    for client in containerd podman docker; do
+    for client in containerd podman docker cri; do
         say "clients: $client (tests/clients/$client.sh, RT=$RT_BIN)"
         RT="$RT_BIN" "${reaper[@]}" timeout -k 10 300 bash "tests/clients/$client.sh" |
             tee "$LOG_DIR/clients-$client.tap"

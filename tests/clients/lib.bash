@@ -176,7 +176,7 @@ wait_for() {
     local deadline=$((SECONDS + $1))
     shift
     until "$@" >/dev/null 2>&1; do
-        ((SECONDS < deadline)) || fail "timed out waiting for: $*"
+        ((SECONDS < deadline)) || { fail "timed out waiting for: $*" && return 1; }
         sleep 0.1
     done
 }
@@ -198,6 +198,15 @@ while [ "$(stty size 2>/dev/null)" != "SIZE" ] && [ $i -lt 100 ]; do sleep 0.1; 
 stty size'
 TTY_PROBE="${TTY_PROBE/SIZE/$PTY_ROWS $PTY_COLS}"
 TTY_EXPECTED="$(printf '/dev/pts/0\n%s %s' "$PTY_ROWS" "$PTY_COLS")"
+
+# has_cap_sys_resource: this process has CAP_SYS_RESOURCE (bit 24) in its effective set.
+# Without it (a sandbox, a container as CI host) no runtime can raise rlimits above their
+# hard limits or lower oom_score_adj, which some clients' defaults ask for.
+has_cap_sys_resource() {
+    local eff
+    eff="$(awk '/^CapEff:/ {print $2}' /proc/self/status)"
+    (((0x$eff >> 24) & 1))
+}
 
 # --- cgroups ---------------------------------------------------------------------------------
 
@@ -277,17 +286,19 @@ make_rootfs_tar() {
     tar -C "$dir" --numeric-owner -cf "$1" .
 }
 
-# make_oci_archive ROOTFS_TAR FILE: an OCI image layout tarball (one uncompressed layer) named
-# $IMAGE, for `ctr images import`.
+# make_oci_archive ROOTFS_TAR FILE [NAME [CMD-JSON]]: an OCI image layout tarball (one
+# uncompressed layer) of an image NAME (default $IMAGE) whose command is CMD-JSON (default
+# ["sh"]), for `ctr images import`.
 make_oci_archive() {
-    local layer=$1 out=$2 dir="$WORK/oci" lsha csha msha cfg man
+    local layer=$1 out=$2 name=${3:-$IMAGE} cmd=${4:-'["sh"]'} dir lsha csha msha cfg man
+    dir="$(mktemp -d "$WORK/oci.XXXXXX")"
     mkdir -p "$dir/blobs/sha256"
     lsha="$(sha256sum "$layer" | cut -d' ' -f1)"
     cp "$layer" "$dir/blobs/sha256/$lsha"
     cfg="$dir/config.json"
-    jq -cn --arg d "sha256:$lsha" '{architecture: "amd64", os: "linux",
+    jq -cn --arg d "sha256:$lsha" --argjson cmd "$cmd" '{architecture: "amd64", os: "linux",
         config: {Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-                 Cmd: ["sh"]},
+                 Cmd: $cmd},
         rootfs: {type: "layers", diff_ids: [$d]}}' | tr -d '\n' >"$cfg"
     csha="$(sha256sum "$cfg" | cut -d' ' -f1)"
     mv "$cfg" "$dir/blobs/sha256/$csha"
@@ -299,10 +310,10 @@ make_oci_archive() {
           layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l,
                     size: $ls}]}' | tr -d '\n' >"$man"
     msha="$(sha256sum "$man" | cut -d' ' -f1)"
-    jq -cn --arg m "sha256:$msha" --argjson ms "$(stat -c%s "$man")" --arg name "$IMAGE" \
+    jq -cn --arg m "sha256:$msha" --argjson ms "$(stat -c%s "$man")" --arg name "$name" \
         '{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
           digest: $m, size: $ms, annotations: {"io.containerd.image.name": $name,
-          "org.opencontainers.image.ref.name": "latest"}}]}' >"$dir/index.json"
+          "org.opencontainers.image.ref.name": ($name | sub(".*:"; ""))}}]}' >"$dir/index.json"
     mv "$man" "$dir/blobs/sha256/$msha"
     echo '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
     tar -C "$dir" -cf "$out" oci-layout index.json blobs

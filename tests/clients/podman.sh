@@ -82,12 +82,6 @@ EOF
     PODMAN=(podman --root "$WORK/storage" --runroot "$WORK/runroot" --tmpdir "$WORK/libpod-tmp")
 }
 
-has_cap_sys_resource() {
-    local eff
-    eff="$(awk '/^CapEff:/ {print $2}' /proc/self/status)"
-    (((0x$eff >> 24) & 1))
-}
-
 # --- scenarios -------------------------------------------------------------------------------
 
 t_output() {
