@@ -118,6 +118,14 @@ t_missing_command() {
     if D container inspect d-missing >/dev/null 2>&1; then fail "d-missing left behind"; fi
 }
 
+t_not_executable() {
+    local rc=0 out
+    out="$(DR run --rm --name d-noexec "$IMAGE" /etc/passwd 2>&1)" || rc=$?
+    echo "$out"
+    expect_eq "$rc" 126 "docker run's exit status for a command that is not executable"
+    expect_match "$out" "/etc/passwd" "the error names the command"
+}
+
 t_detached() {
     DR run -d --name d-d --memory 64m "$IMAGE" \
         sh -c "echo started; trap 'echo stopping; exit 0' TERM; sleep 1000 & wait"
@@ -259,12 +267,10 @@ scenario output t_output
 scenario "exit code" t_exit_code
 scenario stdin t_stdin
 scenario tty t_tty
-# dockerd 20.10 gives exit code 127 when the runtime's error contains the command and Go's
-# "no such file or directory"; rt prints strerror's "No such file or directory": 125
-MISSING_TODO=""
-[[ "$RUNTIME" == rt ]] &&
-    MISSING_TODO="rt says 'stat /no/such/command: No such file or directory' where runc says 'no such file or directory' and dockerd matches that for 127"
-scenario "missing command (exit code 127)" t_missing_command "$MISSING_TODO"
+# dockerd 20.10 gives exit code 127 only when the runtime's error contains the command and
+# Go's lower-case "no such file or directory" (rt printed strerror's "No such ..." at first)
+scenario "missing command (exit code 127)" t_missing_command
+scenario "command not executable (exit code 126)" t_not_executable
 scenario "detached (--memory 64m)" t_detached
 scenario "$RUNTIME holds the state of the shim's container" t_runtime_state
 scenario "64 MiB memory limit in the container's cgroup" t_memory_limit

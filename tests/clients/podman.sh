@@ -117,6 +117,14 @@ t_missing_command() {
     if P container exists p-missing; then fail "container p-missing left behind"; fi
 }
 
+t_not_executable() {
+    local rc=0 out
+    out="$(PR run --rm --name p-noexec "$IMAGE" /etc/passwd 2>&1)" || rc=$?
+    echo "$out"
+    expect_eq "$rc" 126 "podman run's exit status for a command that is not executable"
+    expect_match "$out" "/etc/passwd" "the error names the command"
+}
+
 t_detached() {
     PR run -d --name p-d --memory 64m "$IMAGE" \
         sh -c "echo started; trap 'echo stopping; exit 0' TERM; sleep 1000 & wait"
@@ -233,6 +241,7 @@ scenario "exit code" t_exit_code
 scenario stdin t_stdin
 scenario tty t_tty
 scenario "missing command (exit code 127)" t_missing_command
+scenario "command not executable (exit code 126)" t_not_executable
 scenario "detached (--memory 64m)" t_detached
 scenario "$RUNTIME holds the state of conmon's container" t_runtime_state
 scenario "64 MiB memory limit in the container's cgroup" t_memory_limit
