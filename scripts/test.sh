@@ -176,7 +176,7 @@ count_tap "$LOG_DIR/bats.tap" bats
 # in a private mount namespace with its own daemons and stops them at the end; one that hangs
 # is stopped after 5 minutes and its missing results count as failed.
 if ((${#@} == 0)) && [[ -z "${SKIP_CLIENTS:-}" ]]; then
-    for client in containerd podman docker cri; do
+    for client in containerd podman docker cri podman-rootless; do
         say "clients: $client (tests/clients/$client.sh, RT=$RT_BIN)"
         RT="$RT_BIN" "${reaper[@]}" timeout -k 10 300 bash "tests/clients/$client.sh" |
             tee "$LOG_DIR/clients-$client.tap"
