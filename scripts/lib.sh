@@ -19,9 +19,11 @@ require_root() {
 }
 
 # install_missing PKG...: apt-get install the packages that are not installed yet (and run
-# apt-get update first); nothing when all are there, so a second run works offline.
+# apt-get update first); nothing when all are there, so a second run works offline. No
+# service starts on the host meanwhile (hold_services): containerd's and docker.io's packages
+# would start their daemons on the default sockets.
 install_missing() {
-    local missing=() p
+    local missing=() p rc
     for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
             missing+=("$p")
@@ -29,8 +31,34 @@ install_missing() {
     ((${#missing[@]} == 0)) && return 0
     say "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
+    hold_services
+    apt-get update -q &&
+        apt-get install -y -q --no-install-recommends "${missing[@]}"
+    rc=$?
+    release_services
+    return "$rc"
+}
+
+# hold_services / release_services: a /usr/sbin/policy-rc.d that denies every action
+# (exit 101: invoke-rc.d and deb-systemd-invoke then start nothing), and the one that was
+# there before (or none) again afterwards.
+POLICY_RC_D=/usr/sbin/policy-rc.d
+hold_services() {
+    # a saved copy left by an interrupted run is the host's: keep it
+    if [[ -e "$POLICY_RC_D" && ! -e "$POLICY_RC_D.rt-test-saved" ]]; then
+        cp -p "$POLICY_RC_D" "$POLICY_RC_D.rt-test-saved"
+    fi
+    printf '#!/bin/sh\n# scripts/lib.sh: no service starts while packages are installed\nexit 101\n' \
+        >"$POLICY_RC_D.rt-test-new"
+    chmod 0755 "$POLICY_RC_D.rt-test-new"
+    mv -f "$POLICY_RC_D.rt-test-new" "$POLICY_RC_D"
+}
+release_services() {
+    if [[ -e "$POLICY_RC_D.rt-test-saved" ]]; then
+        mv -f "$POLICY_RC_D.rt-test-saved" "$POLICY_RC_D"
+    else
+        rm -f "$POLICY_RC_D"
+    fi
 }
 
 # build_rt DIR [MESON_OPTIONS...]: configure DIR once (reconfigure with the options if it
