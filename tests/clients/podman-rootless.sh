@@ -154,24 +154,18 @@ kill_user_processes() {
     return 0
 }
 
-# Where rt fails, the reason (shown with each scenario's TODO): rt, uid 0 in podman's user
-# namespace, acts as real root: its state root /run/rt (which that uid may not create), then
-# (with --root moved) a cgroup under /sys/fs/cgroup, then (with --rootless=true) mknod of the
-# device nodes. runc detects the user namespace: $XDG_RUNTIME_DIR/runc, cgroup errors ignored
-# without resources, devices bind-mounted. See docs/clients.md.
-TODO=""
-[[ "$RUNTIME" == rt ]] &&
-    TODO="rt as uid 0 in podman's user namespace acts as real root (/run/rt, cgroups, mknod) where runc detects the user namespace"
-
-scenario "run as the user: output and exit code" t_output "$TODO"
-scenario "root in the container is the user, ids 1.. its subordinate range" t_id_maps "$TODO"
-scenario stdin t_stdin "$TODO"
-scenario tty t_tty "$TODO"
-scenario detached t_detached "$TODO"
-scenario exec t_exec "$TODO"
-scenario logs t_logs "$TODO"
-scenario "stop (SIGTERM, the init exits 0)" t_stop "$TODO"
-scenario "delete (podman rm)" t_delete "$TODO"
+# rt runs here as uid 0 in podman's user namespace, like runc: it counts as rootless (its
+# root in $XDG_RUNTIME_DIR, cgroup errors ignored without resources, device nodes bound from
+# the host). Before that it acted as real root and failed at /run/rt, the cgroups and mknod.
+scenario "run as the user: output and exit code" t_output
+scenario "root in the container is the user, ids 1.. its subordinate range" t_id_maps
+scenario stdin t_stdin
+scenario tty t_tty
+scenario detached t_detached
+scenario exec t_exec
+scenario logs t_logs
+scenario "stop (SIGTERM, the init exits 0)" t_stop
+scenario "delete (podman rm)" t_delete
 
 common_preconditions podman conmon newuidmap newgidmap setpriv python3
 enter_private_mount_ns "$@"
