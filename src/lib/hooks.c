@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "hooks.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -67,8 +66,7 @@ static void hook_child(const oci_hook *h, int in)
 static void signal_name(int sig, char *buf, size_t len)
 {
     const char *d = sigdescr_np(sig);
-    snprintf(buf, len, "%s", d ? d : "unknown signal");
-    buf[0] = (char)tolower((unsigned char)buf[0]);
+    go_words(d ? d : "unknown signal", buf, len);
 }
 
 /* The hook's wait status as an error in the words tools match in runc's:

@@ -106,15 +106,7 @@ static char *find_program(const char *prog)
     if (strchr(prog, '/'))
         return access(prog, X_OK) == 0 ? xstrdup(prog) : NULL;
     const char *path = getenv("PATH");
-    cleanup_free char *copy = xstrdup(path ? path : "");
-    char *save = NULL;
-    for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        char *p = xasprintf("%s/%s", d, prog);
-        if (access(p, X_OK) == 0)
-            return p;
-        free(p);
-    }
-    return NULL;
+    return path ? search_path(path, prog) : NULL;
 }
 
 /* Whether w is one of the words of list (separated by spaces or newlines). */

@@ -330,22 +330,6 @@ static const char *env_get(const oci_process *p, const char *name)
     return NULL;
 }
 
-static bool is_executable(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
-}
-
-/* errno's text as Go words it ("no such file or directory"): clients match
- * runc's errors on it, e.g. dockerd's exit status 127 for a missing program
- * and 126 for one that cannot be executed. */
-static const char *go_errno_text(int e, char buf[64])
-{
-    snprintf(buf, 64, "%s", strerror(e));
-    buf[0] = (char)tolower((unsigned char)buf[0]);
-    return buf;
-}
-
 int process_find_executable(const oci_process *p, char **path, rt_error **err)
 {
     const char *name = p->args[0];
@@ -354,24 +338,19 @@ int process_find_executable(const oci_process *p, char **path, rt_error **err)
         struct stat sb;
         if (stat(name, &sb) < 0)
             return rt_err(err, 0, "exec: \"%s\": stat %s: %s", name, name,
-                          go_errno_text(errno, text));
+                          go_words(strerror(errno), text, sizeof(text)));
         if (S_ISDIR(sb.st_mode) || access(name, X_OK) < 0)
-            return rt_err(err, 0, "exec: \"%s\": %s", name, go_errno_text(EACCES, text));
+            return rt_err(err, 0, "exec: \"%s\": %s", name,
+                          go_words(strerror(EACCES), text, sizeof(text)));
         *path = xstrdup(name);
         return 0;
     }
     const char *env_path = env_get(p, "PATH");
-    cleanup_free char *dirs = xstrdup(env_path ? env_path
-                                               : "/usr/local/sbin:/usr/local/bin:"
-                                                 "/usr/sbin:/usr/bin:/sbin:/bin");
-    char *save = NULL;
-    for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        cleanup_free char *cand = xasprintf("%s/%s", *d ? d : ".", name);
-        if (is_executable(cand)) {
-            *path = take_ptr(cand);
-            return 0;
-        }
-    }
+    if ((*path = search_path(env_path ? env_path
+                                      : "/usr/local/sbin:/usr/local/bin:"
+                                        "/usr/sbin:/usr/bin:/sbin:/bin",
+                             name)))
+        return 0;
     return rt_err(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -181,5 +182,25 @@ char *passwd_name(uid_t uid)
     while (f && (pw = fgetpwent(f)))
         if (pw->pw_uid == uid)
             return xstrdup(pw->pw_name);
+    return NULL;
+}
+
+const char *go_words(const char *libc_text, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", libc_text ? libc_text : "unknown");
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+    return buf;
+}
+
+char *search_path(const char *dirs, const char *name)
+{
+    cleanup_free char *copy = xstrdup(dirs);
+    char *save = NULL;
+    for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        cleanup_free char *cand = xasprintf("%s/%s", *d ? d : ".", name);
+        struct stat sb;
+        if (stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) && access(cand, X_OK) == 0)
+            return take_ptr(cand);
+    }
     return NULL;
 }

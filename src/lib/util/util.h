@@ -60,6 +60,13 @@ int rm_rf_at(int dirfd, const char *name);
 /* The name of uid in /etc/passwd (read directly, no NSS: rt is linked
  * statically), or NULL. */
 char *passwd_name(uid_t uid);
+/* A libc description (strerror, sigdescr_np) as Go words it, which is how
+ * runc's errors read and what clients match: "no such file or directory".
+ * Returns buf. */
+const char *go_words(const char *libc_text, char *buf, size_t len);
+/* The first regular, executable DIR/name for DIR in the colon-separated
+ * dirs (an empty entry is "."), or NULL. */
+char *search_path(const char *dirs, const char *name);
 
 /* proc.c */
 int proc_start_time(pid_t pid, uint64_t *start, char *state);
