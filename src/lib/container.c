@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <linux/sched.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "config.h"
 #include "foreground.h"
 #include "hooks.h"
@@ -56,9 +56,9 @@ typedef struct building {
 static void remove_cgroups(const rt_state *st, bool own_pidns)
 {
     if (own_pidns)
-        cgroup_release(st);
+        cgroup_release(&st->cgroups);
     else
-        cgroup_destroy(st, NULL);
+        cgroup_destroy(&st->cgroups, NULL);
 }
 
 static bool creates_pidns(const oci_config *cfg)
@@ -75,9 +75,9 @@ static void building_undo(building *b, const char *id)
         kill(b->pid, SIGKILL);
         /* A v1 frozen task dies only once thawed: our own cgroup we thaw;
          * in someone else's it dies when they thaw it. */
-        bool frozen = cgroup_is_frozen(b->st);
+        bool frozen = cgroup_is_frozen(&b->st->cgroups);
         if (frozen && b->cgroup_made)
-            cgroup_freeze(b->st, false, NULL);
+            cgroup_freeze(&b->st->cgroups, false, NULL);
         if (!frozen || b->cgroup_made)
             waitpid(b->pid, NULL, 0);
     }
@@ -229,10 +229,10 @@ static int make_cgroups(building *b, const oci_config *cfg, bool rootless, rt_er
 {
     /* Refused before cgroup_made: undoing would thaw and empty a cgroup that
      * is not ours. */
-    if (cgroup_check_existing(b->st, err) < 0)
+    if (cgroup_check_existing(&b->st->cgroups, err) < 0)
         return -1;
     b->cgroup_made = true;
-    if (cgroup_create(cfg, b->st, err) == 0)
+    if (cgroup_create(cfg, &b->st->cgroups, err) == 0)
         return 0;
     int e = (*err)->errnum;
     if (!rootless || (e != EACCES && e != EPERM && e != EROFS) || cgroup_has_limits(cfg))
@@ -240,15 +240,9 @@ static int make_cgroups(building *b, const oci_config *cfg, bool rootless, rt_er
     log_debug("rootless: no cgroup (%s)", (*err)->msg);
     rt_error_free(*err);
     *err = NULL;
-    cgroup_destroy(b->st, NULL);
+    cgroup_destroy(&b->st->cgroups, NULL);
     b->cgroup_made = false;
-    for (size_t i = 0; i < b->st->cgroups_len; i++) {
-        free(b->st->cgroups[i]);
-        free(b->st->cgroups_made ? b->st->cgroups_made[i] : NULL);
-    }
-    free(b->st->cgroups_made);
-    b->st->cgroups_made = NULL;
-    b->st->cgroups_len = 0;
+    cgroup_paths_free(&b->st->cgroups);
     return state_write(b->dirfd, b->st, err);
 }
 
@@ -280,7 +274,7 @@ static int wait_init(int sync_fd, const rt_state *st, rt_error **err)
             return 0;
         if (n < 0 && errno != EINTR)
             return rt_err(err, errno, "poll the init's sync socket");
-        if (n == 0 && cgroup_is_frozen(st))
+        if (n == 0 && cgroup_is_frozen(&st->cgroups))
             return rt_err(err, 0, "the container's cgroup was frozen while it was created");
     }
 }
@@ -300,7 +294,7 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
     bool overlap = !ns_creates(ns, CLONE_NEWCGROUP);
     if (overlap && sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
-    if (!b->placed && cgroup_enter(b->st, b->pid, err) < 0)
+    if (!b->placed && cgroup_enter(&b->st->cgroups, b->pid, err) < 0)
         return -1;
     if (!overlap && sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
@@ -339,7 +333,7 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
 static void explain_init_death(const building *b, const oci_config *cfg, rt_error **err)
 {
     const oci_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
-    if (!b->st || !r || !r->memory || !r->memory->has_limit || !cgroup_oom_kills(b->st))
+    if (!b->st || !r || !r->memory || !r->memory->has_limit || !cgroup_oom_kills(&b->st->cgroups))
         return;
     rt_error_free(*err);
     *err = NULL;
@@ -411,7 +405,7 @@ static int state_make(const create_opts *o, building *b, const loaded_bundle *lb
         return rt_err(err, ENOMEM, "state");
     b->own_pidns = creates_pidns(lb->cfg);
     fill_state(b->st, o, lb);
-    if (cgroup_resolve(lb->cfg, o->id, b->st, err) < 0)
+    if (cgroup_resolve(lb->cfg, o->id, &b->st->cgroups, err) < 0)
         return -1;
     if ((b->rootfd = state_root_open(o->root, true, err)) < 0 ||
         (b->dirfd = state_dir_create(b->rootfd, o->id, err)) < 0)
@@ -468,8 +462,8 @@ static int init_launch(const create_opts *o, building *b, const loaded_bundle *l
                             ns_creates(ns, CLONE_NEWUSER) || ns_joins(ns, CLONE_NEWUSER), &l->trees,
                             err) < 0)
         return -1;
-    if (cgroup_is_unified() && b->st->cgroups_len == 1)
-        l->cgroup = open(b->st->cgroups[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cgroup_is_unified() && b->st->cgroups.len == 1)
+        l->cgroup = open(b->st->cgroups.dirs[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     init_args a = {
         .cfg = lb->cfg,
         .st = b->st,
@@ -617,12 +611,13 @@ static oci_config *config_copy(opened *c)
  * this id: a forged state cannot point rt at another container's cgroup. */
 static int check_cgroups(opened *c, rt_error **err)
 {
-    if (!c->st->cgroups_len)
+    if (!c->st->cgroups.len)
         return 0;
     const oci_config *cfg = opened_config(c, err);
     if (!cfg)
         return rt_err_wrap(err, "state.json is corrupt: its cgroups cannot be checked");
-    return cgroup_paths_check(c->st, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, err);
+    return cgroup_paths_check(&c->st->cgroups, c->st->id,
+                              cfg->linux_ ? cfg->linux_->cgroups_path : NULL, err);
 }
 
 void opened_close(opened *c)
@@ -697,7 +692,7 @@ static int release_init(int dirfd, const rt_state *st, rt_error **err)
         int n = poll(p, 2, 1000);
         if (n < 0 && errno != EINTR)
             return rt_err(err, errno, "poll exec.fifo");
-        if (n == 0 && cgroup_is_frozen(st))
+        if (n == 0 && cgroup_is_frozen(&st->cgroups))
             return frozen_in_start(dirfd, fifo, err);
     }
     int unread = 0;
@@ -806,8 +801,8 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
         return -1;
     /* As runc: --all signals what is left in the cgroup even once the init
      * is gone (a stopped container's cgroup may hold its other processes). */
-    if (all && c.st->cgroups_len)
-        return cgroup_signal_all(c.st, sig, err);
+    if (all && c.st->cgroups.len)
+        return cgroup_signal_all(&c.st->cgroups, sig, err);
     cleanup_close int pidfd = state_init_pidfd(c.st);
     if (pidfd < 0)
         return rt_err(err, 0, "container not running");
@@ -823,14 +818,14 @@ static int destroy(opened *c, rt_error **err)
     oci_config *cfg = config_copy(c);
     bool own_pidns = creates_pidns(cfg);
     if (own_pidns)
-        cgroup_freeze(c->st, false, NULL); /* so that the init can die */
+        cgroup_freeze(&c->st->cgroups, false, NULL); /* so that the init can die */
     else
-        cgroup_signal_all(c->st, SIGKILL, NULL);
+        cgroup_signal_all(&c->st->cgroups, SIGKILL, NULL);
     if (stop_init(c->st) < 0)
         return rt_err(err, errno, "wait for container init to exit");
     if (own_pidns)
-        cgroup_release(c->st);
-    else if (cgroup_destroy(c->st, err) < 0)
+        cgroup_release(&c->st->cgroups);
+    else if (cgroup_destroy(&c->st->cgroups, err) < 0)
         return -1;
     rootfs_unbind(c->st->rootfs, c->st->rootfs_mount);
     if (state_dir_remove(c->rootfd, c->st->id) < 0)
@@ -862,24 +857,22 @@ static int poststart_hooks(opened *c, const oci_config *cfg, rt_error **err)
 static void destroy_config_cgroups(opened *c, const char *id)
 {
     oci_config *cfg = config_copy(c);
-    rt_state st = {0};
-    if (cfg && cgroup_resolve(cfg, id, &st, NULL) == 0) {
-        bool own = st.cgroups_len > 0;
-        for (size_t i = 0; i < st.cgroups_len; i++) {
-            const char *base = strrchr(st.cgroups[i], '/');
+    cgroup_paths cg = {0};
+    if (cfg && cgroup_resolve(cfg, id, &cg, NULL) == 0) {
+        bool own = cg.len > 0;
+        for (size_t i = 0; i < cg.len; i++) {
+            const char *base = strrchr(cg.dirs[i], '/');
             own = own && base && !strcmp(base + 1, id);
         }
         if (own) {
-            cgroup_signal_all(&st, SIGKILL, NULL);
-            cgroup_destroy(&st, NULL);
-        } else if (st.cgroups_len) {
-            log_warn("the saved config's cgroup %s is not named after %s: left alone",
-                     st.cgroups[0], id);
+            cgroup_signal_all(&cg, SIGKILL, NULL);
+            cgroup_destroy(&cg, NULL);
+        } else if (cg.len) {
+            log_warn("the saved config's cgroup %s is not named after %s: left alone", cg.dirs[0],
+                     id);
         }
     }
-    for (size_t i = 0; i < st.cgroups_len; i++)
-        free(st.cgroups[i]);
-    free(st.cgroups);
+    cgroup_paths_free(&cg);
 }
 
 /* delete --force of a state directory without a readable state.json (a

@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "container.h"
 #include "foreground.h"
 #include "lsm.h"
@@ -399,47 +399,47 @@ static char *sub_cgroup_path(const char *path)
  * of controllers, as runc takes "cpu,cpuacct:sub"; NULL: all of them) to
  * the existing sub-cgroup `sub` of the container's. */
 static int pick_sub_cgroup(const rt_state *st, const char *arg, char *only, const char *sub,
-                           rt_state *out, rt_error **err)
+                           cgroup_paths *out, rt_error **err)
 {
     const char *dirs[32];
     size_t n = 0;
     char *save = NULL;
     for (char *c = only ? strtok_r(only, ",", &save) : NULL; c; c = strtok_r(NULL, ",", &save)) {
-        if (n == sizeof(dirs) / sizeof(*dirs) || !(dirs[n++] = cgroup_dir_for(st, c)))
+        if (n == sizeof(dirs) / sizeof(*dirs) || !(dirs[n++] = cgroup_dir_for(&st->cgroups, c)))
             return rt_err(err, 0, "--cgroup %s: no %s controller in the container's cgroups", arg,
                           c);
     }
     if (only && !n)
         return rt_err(err, 0, "--cgroup %s: empty controller list", arg);
-    for (size_t i = 0; i < st->cgroups_len; i++) {
+    for (size_t i = 0; i < st->cgroups.len; i++) {
         bool chosen = !only;
         for (size_t k = 0; k < n; k++)
-            chosen = chosen || !strcmp(st->cgroups[i], dirs[k]);
+            chosen = chosen || !strcmp(st->cgroups.dirs[i], dirs[k]);
         if (!chosen)
             continue;
-        char *dir = *sub ? xasprintf("%s/%s", st->cgroups[i], sub) : xstrdup(st->cgroups[i]);
+        char *dir =
+            *sub ? xasprintf("%s/%s", st->cgroups.dirs[i], sub) : xstrdup(st->cgroups.dirs[i]);
         if (access(dir, F_OK) < 0) {
             int e = errno;
             rt_err(err, e, "--cgroup %s: %s", arg, dir);
             free(dir);
             return -1;
         }
-        free(out->cgroups[i]);
-        out->cgroups[i] = dir;
+        free(out->dirs[i]);
+        out->dirs[i] = dir;
     }
     return 0;
 }
 
 /* --cgroup: the container's cgroup directories, with [<controllers>:]<path>
  * sub-cgroups (which must exist) in place of the container's own. */
-static int exec_cgroups(const rt_state *st, const exec_opts *o, rt_state *out, rt_error **err)
+static int exec_cgroups(const rt_state *st, const exec_opts *o, cgroup_paths *out, rt_error **err)
 {
-    *out = *st;
-    out->cgroups = calloc(st->cgroups_len + 1, sizeof(char *));
-    if (!out->cgroups)
+    *out = (cgroup_paths){.dirs = calloc(st->cgroups.len + 1, sizeof(char *))};
+    if (!out->dirs)
         abort();
-    for (size_t i = 0; i < st->cgroups_len; i++)
-        out->cgroups[i] = xstrdup(st->cgroups[i]);
+    for (; out->len < st->cgroups.len; out->len++)
+        out->dirs[out->len] = xstrdup(st->cgroups.dirs[out->len]);
     for (size_t k = 0; k < o->cgroups_len; k++) {
         cleanup_free char *spec = xstrdup(o->cgroups[k]);
         char *colon = strchr(spec, ':');
@@ -456,13 +456,6 @@ static int exec_cgroups(const rt_state *st, const exec_opts *o, rt_state *out, r
             return -1;
     }
     return 0;
-}
-
-static void free_cgroups(rt_state *s)
-{
-    for (size_t i = 0; s->cgroups && i < s->cgroups_len; i++)
-        free(s->cgroups[i]);
-    free(s->cgroups);
 }
 
 /* --console-socket, or in the foreground a socketpair to proxy our terminal. */
@@ -490,14 +483,14 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
     if (!strcmp(st, "paused") && !o->ignore_paused)
         return rt_err(err, 0,
                       "cannot exec in a paused container (use --ignore-paused to override)");
-    rt_state target = {0};
+    cgroup_paths target = {0};
     if (exec_cgroups(c->st, o, &target, err) < 0) {
-        free_cgroups(&target);
+        cgroup_paths_free(&target);
         return -1;
     }
     exec_target t;
     if (target_open(c->st->pid, &t, err) < 0) {
-        free_cgroups(&target);
+        cgroup_paths_free(&target);
         return -1;
     }
     int sync_fds[2] = {-1, -1};
@@ -516,7 +509,7 @@ static int exec_in(const opened *c, const oci_process *p, const exec_opts *o,
     int r = -1;
     if ((sigfd = signals_block(&old, err)) < 0) {
         target_close(&t);
-        free_cgroups(&target);
+        cgroup_paths_free(&target);
         return -1;
     }
     if (sync_pair(sync_fds, err) < 0)
@@ -585,7 +578,7 @@ out:
         if (sync_fds[i] >= 0)
             close(sync_fds[i]);
     target_close(&t);
-    free_cgroups(&target);
+    cgroup_paths_free(&target);
     return r;
 }
 

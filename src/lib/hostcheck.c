@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "cgroup-internal.h"
+#include "cgroup/internal.h"
 #include "lsm.h"
 #include "mountapi.h"
 #include "seccomp_filter.h"
@@ -160,16 +160,14 @@ hc_result hostcheck_cgroup_mode(void)
 static char **container_parents(const cg_host *host)
 {
     oci_config cfg = {0};
-    rt_state st = {0};
-    if (cgroup_resolve(&cfg, "rt-check", &st, NULL) < 0 || st.cgroups_len != host->n) {
-        for (size_t i = 0; i < st.cgroups_len; i++)
-            free(st.cgroups[i]);
-        free(st.cgroups);
+    cgroup_paths cg = {0};
+    if (cgroup_resolve(&cfg, "rt-check", &cg, NULL) < 0 || cg.len != host->n) {
+        cgroup_paths_free(&cg);
         return NULL;
     }
-    for (size_t i = 0; i < st.cgroups_len; i++)
-        *strrchr(st.cgroups[i], '/') = '\0';
-    return st.cgroups;
+    for (size_t i = 0; i < cg.len; i++)
+        *strrchr(cg.dirs[i], '/') = '\0';
+    return cg.dirs;
 }
 
 typedef struct ctrl_report {
@@ -209,7 +207,7 @@ static void v1_controllers(const cg_host *host, char **parents, ctrl_report *out
 }
 
 /* v2: why rt could not hand ctrl down from dir to its children, or NULL.  rt
- * enables it (cgroup-v2.c: v2_setup) where dir has it, holds no process and
+ * enables it (cgroup/v2.c: v2_setup) where dir has it, holds no process and
  * lets us write its subtree_control.  Below the top, dir has it once its
  * parent hands it down: only the top is asked (top). */
 static char *v2_blocked_at(const char *dir, const char *ctrl, bool top)

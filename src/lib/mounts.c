@@ -514,7 +514,7 @@ static int mount_cgroup(int rootfd, const oci_mount *m, const mount_opts *o, con
     if (fd < 0)
         return -1;
     unsigned long flags = o->flags & ~(unsigned long)(MS_BIND | MS_REC);
-    bool v2only = st->cgroups_len == 1 && !strncmp(st->cgroups[0], "/sys/fs/cgroup/", 15) &&
+    bool v2only = st->cgroups.len == 1 && !strncmp(st->cgroups.dirs[0], "/sys/fs/cgroup/", 15) &&
                   access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
     if (v2only) {
         if (cgroupns) {
@@ -522,16 +522,16 @@ static int mount_cgroup(int rootfd, const oci_mount *m, const mount_opts *o, con
                 return rt_err(err, errno, "mount cgroup2 on %s", m->destination);
             return 0;
         }
-        if (mount_bind_on(rootfd, m->destination, &fd, st->cgroups[0], false, err) < 0)
+        if (mount_bind_on(rootfd, m->destination, &fd, st->cgroups.dirs[0], false, err) < 0)
             return -1;
         return remount_keep_locked(path_fd(fd, buf), flags, err);
     }
     if (mount_new_fs(rootfd, m->destination, &fd, "tmpfs", "tmpfs",
                      MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", err) < 0)
         return -1;
-    for (size_t i = 0; i < st->cgroups_len; i++) {
+    for (size_t i = 0; i < st->cgroups.len; i++) {
         /* /sys/fs/cgroup/<hierarchy>/<path>: the hierarchy's directory name. */
-        const char *dir = st->cgroups[i];
+        const char *dir = st->cgroups.dirs[i];
         if (strncmp(dir, "/sys/fs/cgroup/", 15))
             continue;
         cleanup_free char *name = xstrdup(dir + 15);

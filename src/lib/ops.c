@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "container.h"
 #include "state.h"
 #include "util/util.h"
@@ -19,7 +19,7 @@ static int open_with_cgroup(const char *root, const char *id, int lock, opened *
 {
     if (container_open(root, id, lock, c, err) < 0)
         return -1;
-    if (c->st->cgroups_len == 0)
+    if (c->st->cgroups.len == 0)
         return rt_err(err, 0, "container %s has no cgroup (created rootless without cgroup access)",
                       id);
     return 0;
@@ -32,9 +32,9 @@ int container_pause(const char *root, const char *id, rt_error **err)
         return -1;
     const char *status = state_status(c.dirfd, c.st);
     /* As runc: a created container can be paused too. */
-    if ((strcmp(status, "running") && strcmp(status, "created")) || cgroup_is_frozen(c.st))
+    if ((strcmp(status, "running") && strcmp(status, "created")) || cgroup_is_frozen(&c.st->cgroups))
         return rt_err(err, 0, "container not running");
-    return cgroup_freeze(c.st, true, err);
+    return cgroup_freeze(&c.st->cgroups, true, err);
 }
 
 int container_resume(const char *root, const char *id, rt_error **err)
@@ -42,9 +42,9 @@ int container_resume(const char *root, const char *id, rt_error **err)
     cleanup_opened opened c;
     if (open_with_cgroup(root, id, LOCK_EX, &c, err) < 0)
         return -1;
-    if (!strcmp(state_status(c.dirfd, c.st), "stopped") || !cgroup_is_frozen(c.st))
+    if (!strcmp(state_status(c.dirfd, c.st), "stopped") || !cgroup_is_frozen(&c.st->cgroups))
         return rt_err(err, 0, "container not paused");
-    return cgroup_freeze(c.st, false, err);
+    return cgroup_freeze(&c.st->cgroups, false, err);
 }
 
 int container_update(const char *root, const char *id, const oci_resources *r, rt_error **err)
@@ -54,7 +54,7 @@ int container_update(const char *root, const char *id, const oci_resources *r, r
         return -1;
     if (!strcmp(state_status(c.dirfd, c.st), "stopped"))
         return rt_err(err, 0, "container not running");
-    return cgroup_update(c.st, r, err);
+    return cgroup_update(&c.st->cgroups, r, err);
 }
 
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, rt_error **err)
@@ -64,13 +64,13 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, rt
     *n = 0;
     if (open_with_cgroup(root, id, LOCK_SH, &c, err) < 0)
         return -1;
-    return cgroup_get_pids(c.st, pids, n, err);
+    return cgroup_get_pids(&c.st->cgroups, pids, n, err);
 }
 
 static int print_stats(const rt_state *st, rt_error **err)
 {
     cleanup_free char *data = NULL;
-    if (cgroup_stats_json(st, &data, err) < 0)
+    if (cgroup_stats_json(&st->cgroups, &data, err) < 0)
         return -1;
     printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}\n", st->id, data);
     fflush(stdout);
@@ -86,8 +86,8 @@ static long now_ms(void)
 
 static bool cgroup_gone(const rt_state *st)
 {
-    for (size_t i = 0; i < st->cgroups_len; i++)
-        if (access(st->cgroups[i], F_OK) == 0)
+    for (size_t i = 0; i < st->cgroups.len; i++)
+        if (access(st->cgroups.dirs[i], F_OK) == 0)
             return false;
     return true;
 }
@@ -120,7 +120,7 @@ int container_events(const char *root, const char *id, bool stats_only, long int
     if (stats_only)
         return print_stats(c.st, err);
     cgroup_oom w;
-    if (cgroup_oom_open(c.st, &w, err) < 0) {
+    if (cgroup_oom_open(&c.st->cgroups, &w, err) < 0) {
         cgroup_oom_close(&w);
         return -1;
     }

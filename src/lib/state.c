@@ -10,7 +10,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "oci_json.h"
 #include "util/util.h"
 
@@ -184,14 +184,18 @@ int state_write(int dirfd, const rt_state *st, rt_error **err)
     yajl_gen_map_close(g);
     gen_str(g, "cgroups");
     yajl_gen_array_open(g);
-    for (size_t i = 0; i < st->cgroups_len; i++)
-        gen_str(g, st->cgroups[i]);
+    for (size_t i = 0; i < st->cgroups.len; i++)
+        gen_str(g, st->cgroups.dirs[i]);
     yajl_gen_array_close(g);
     gen_str(g, "cgroups_made");
     yajl_gen_array_open(g);
-    for (size_t i = 0; st->cgroups_made && i < st->cgroups_len; i++)
-        gen_str(g, st->cgroups_made[i]);
+    for (size_t i = 0; st->cgroups.made && i < st->cgroups.len; i++)
+        gen_str(g, st->cgroups.made[i]);
     yajl_gen_array_close(g);
+    if (st->cgroups.unit) {
+        gen_str(g, "cgroup_unit");
+        gen_str(g, st->cgroups.unit);
+    }
     if (st->rootfs_mount) {
         gen_str(g, "rootfs_mount");
         yajl_gen_integer(g, (long long)st->rootfs_mount);
@@ -225,16 +229,16 @@ static void read_cgroups_made(yajl_val root, rt_state *st)
 {
     const char *path[] = {"cgroups_made", NULL};
     yajl_val a = yajl_tree_get(root, path, yajl_t_array);
-    if (!a || YAJL_GET_ARRAY(a)->len != st->cgroups_len || !st->cgroups_len)
+    if (!a || YAJL_GET_ARRAY(a)->len != st->cgroups.len || !st->cgroups.len)
         return;
-    st->cgroups_made = calloc(st->cgroups_len + 1, sizeof(char *));
-    for (size_t i = 0; st->cgroups_made && i < st->cgroups_len; i++) {
+    st->cgroups.made = calloc(st->cgroups.len + 1, sizeof(char *));
+    for (size_t i = 0; st->cgroups.made && i < st->cgroups.len; i++) {
         yajl_val v = YAJL_GET_ARRAY(a)->values[i];
         const char *m = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "";
         size_t ml = strlen(m);
-        const char *dir = st->cgroups[i];
+        const char *dir = st->cgroups.dirs[i];
         if (ml > 1 && !strstr(m, "/..") && !strncmp(dir, m, ml) && (!dir[ml] || dir[ml] == '/'))
-            st->cgroups_made[i] = xstrdup(m);
+            st->cgroups.made[i] = xstrdup(m);
     }
 }
 
@@ -287,14 +291,18 @@ int state_parse(const char *data, size_t len, const char *id, rt_state **out, rt
     yajl_val cg = yajl_tree_get(root, cg_path, yajl_t_array);
     if (cg && YAJL_GET_ARRAY(cg)->len) {
         size_t n = YAJL_GET_ARRAY(cg)->len;
-        st->cgroups = calloc(n, sizeof(char *));
+        st->cgroups.dirs = calloc(n, sizeof(char *));
         for (size_t i = 0; i < n; i++) {
             yajl_val v = YAJL_GET_ARRAY(cg)->values[i];
             if (YAJL_IS_STRING(v))
-                st->cgroups[st->cgroups_len++] = xstrdup(YAJL_GET_STRING(v));
+                st->cgroups.dirs[st->cgroups.len++] = xstrdup(YAJL_GET_STRING(v));
         }
     }
     read_cgroups_made(root, st);
+    const char *unit_path[] = {"cgroup_unit", NULL};
+    yajl_val unit = yajl_tree_get(root, unit_path, yajl_t_string);
+    if (unit)
+        st->cgroups.unit = xstrdup(YAJL_GET_STRING(unit));
     yajl_tree_free(root);
     *out = st;
     return 0;
@@ -315,13 +323,7 @@ void state_free(rt_state *st)
     }
     free(st->annotation_keys);
     free(st->annotation_values);
-    for (size_t i = 0; i < st->cgroups_len; i++) {
-        free(st->cgroups[i]);
-        if (st->cgroups_made)
-            free(st->cgroups_made[i]);
-    }
-    free(st->cgroups);
-    free(st->cgroups_made);
+    cgroup_paths_free(&st->cgroups);
     free(st);
 }
 
@@ -341,7 +343,7 @@ const char *state_status(int dirfd, const rt_state *st)
     if (pidfd < 0)
         return "stopped";
     /* A created container can be paused too (as runc). */
-    if (cgroup_is_frozen(st))
+    if (cgroup_is_frozen(&st->cgroups))
         return "paused";
     if (faccessat(dirfd, EXEC_FIFO, F_OK, 0) == 0)
         return "created";

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <sys/types.h>
 
+#include "cgroup/paths.h"
 #include "error.h"
 
 /* What rt remembers of a container between calls: <root>/<id>/state.json.
@@ -22,11 +23,7 @@ typedef struct rt_state {
     char **annotation_keys;
     char **annotation_values;
     size_t annotations_len;
-    char **cgroups; /* one directory per cgroup hierarchy */
-    size_t cgroups_len;
-    /* For each of cgroups (or NULL): the topmost directory create made, that
-     * directory or an ancestor of it; delete removes up to there. */
-    char **cgroups_made;
+    cgroup_paths cgroups;
     uint64_t rootfs_mount; /* no mount namespace: mount id of rt's bind of the rootfs */
 } rt_state;
 

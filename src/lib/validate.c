@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "lsm.h"
 #include "namespaces.h"

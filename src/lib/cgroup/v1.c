@@ -8,7 +8,7 @@
 #include <sys/eventfd.h>
 #include <fcntl.h>
 
-#include "cgroup-internal.h"
+#include "cgroup/internal.h"
 #include "log.h"
 #include "util/util.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup v2: one hierarchy, controllers enabled from the top down through
  * cgroup.subtree_control, v1 values converted as runc and crun do
- * (docs/cgroups.md), devices through an eBPF program (cgroup-bpf.c). */
+ * (docs/cgroups.md), devices through an eBPF program (bpf.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 
-#include "cgroup-internal.h"
+#include "cgroup/internal.h"
 #include "log.h"
 #include "util/util.h"
 

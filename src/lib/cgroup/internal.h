@@ -2,14 +2,15 @@
 #ifndef RT_CGROUP_INTERNAL_H
 #define RT_CGROUP_INTERNAL_H
 
-/* Shared by cgroup.c (the manager) and its drivers cgroup-v1.c, cgroup-v2.c
- * (and later cgroup-systemd.c).  Not for the rest of the engine. */
+/* Shared by the files of src/lib/cgroup/: the manager (manager.c), host
+ * discovery (host.c), file access (files.c), the conversions (convert.c) and
+ * the drivers (v1.c, v2.c, systemd.c).  Not for the rest of the engine. */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <yajl/yajl_gen.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 
 /* A mounted hierarchy: where it is mounted, the path inside it that the mount
  * shows as its root, and its controllers ("cpu,cpuacct", "name=systemd", ""
@@ -36,10 +37,15 @@ struct cgroup_driver;
 
 /* A container's cgroup as a driver sees it. */
 typedef struct cg_ctx {
-    const rt_state *st;
+    const cgroup_paths *paths;
     cg_host host;
     const struct cgroup_driver *drv;
 } cg_ctx;
+
+/* Load the host and pick the driver for the container's cgroup paths. */
+int cg_ctx_open(const cgroup_paths *cg, cg_ctx *c, rt_error **err);
+void cg_ctx_close(cg_ctx *c);
+#define cleanup_ctx __attribute__((cleanup(cg_ctx_close)))
 
 /* The container's directory in the v1 hierarchy of controller (NULL when
  * none is mounted); with controller NULL the cgroup2 directory. */
@@ -108,7 +114,7 @@ void cg_page_size_name(unsigned long kb, char *buf, size_t len);
 
 int cg_set_rdma(const char *dir, const oci_rdma_map *m, rt_error **err);
 
-/* --- stats (cgroup-stats.c) --- */
+/* --- stats (stats.c) --- */
 int cg_v1_stats(const cg_ctx *c, yajl_gen g, rt_error **err);
 int cg_v2_stats(const cg_ctx *c, yajl_gen g, rt_error **err);
 void cg_gen_key(yajl_gen g, const char *k);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup-internal.h"
+#include "cgroup/internal.h"
 #include "util/util.h"
 
 #define DEV(t, ma, mi, acc)                                                                  \

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup-internal.h"
+#include "cgroup/internal.h"
 #include "util/util.h"
 
 static uint64_t rd(const char *dir, const char *file)

@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cgroup-internal.h"
+#include "cgroup/internal.h"
 #include "util/util.h"
 
 typedef struct dev_exception {
