@@ -74,18 +74,20 @@ static void usage(FILE *f)
         fprintf(f, "   %-*s  %s\n", (int)width, commands[i].name, commands[i].help);
     fprintf(f, "   %-*s  %s\n", (int)width, "help, h",
             "Shows a list of commands or help for one command");
-    fprintf(f, "\nGLOBAL OPTIONS:\n"
-               "   --debug                enable debug logging\n"
-               "   --log value            set the log file to write rt logs to (default: stderr)\n"
-               "   --log-format value     set the log format ('text' (default), or 'json')\n"
-               "   --root value           root directory for storage of container state "
-               "(default: \"/run/rt\")\n"
-               "   --systemd-cgroup       use the systemd cgroup driver (not supported yet)\n"
-               "   --criu value           ignored (checkpoint and restore are not implemented)\n"
-               "   --rootless value       ignore cgroup permission errors ('true', 'false', or "
-               "'auto') (default: \"auto\")\n"
-               "   --help, -h             show help\n"
-               "   --version, -v          print the version\n");
+    fprintf(
+        f,
+        "\nGLOBAL OPTIONS:\n"
+        "   --debug                enable debug logging\n"
+        "   --log value            set the log file to write rt logs to (default: stderr)\n"
+        "   --log-format value     set the log format ('text' (default), or 'json')\n"
+        "   --root value           root directory for storage of container state "
+        "(default: \"/run/rt\")\n"
+        "   --systemd-cgroup       enable systemd cgroup support (cgroupsPath \"slice:prefix:name\")\n"
+        "   --criu value           ignored (checkpoint and restore are not implemented)\n"
+        "   --rootless value       ignore cgroup permission errors ('true', 'false', or "
+        "'auto') (default: \"auto\")\n"
+        "   --help, -h             show help\n"
+        "   --version, -v          print the version\n");
 }
 
 /* The lines runc prints (clients such as Docker parse "commit:"). */
@@ -116,15 +118,13 @@ static bool wants_help(int argc, char **argv)
     return false;
 }
 
-static int check_globals(const global_opts *g, const char *cmd, rt_error **err)
+static int check_globals(const global_opts *g, rt_error **err)
 {
     if (strcmp(g->log_format, "text") && strcmp(g->log_format, "json"))
         return rt_err(err, 0, "invalid log format \"%s\": must be text or json", g->log_format);
     if (strcmp(g->rootless, "auto") && strcmp(g->rootless, "true") && strcmp(g->rootless, "false"))
         return rt_err(err, 0, "invalid --rootless value \"%s\": must be true, false or auto",
                       g->rootless);
-    if (g->systemd_cgroup && (!strcmp(cmd, "create") || !strcmp(cmd, "run")))
-        return rt_err(err, 0, "--systemd-cgroup: the systemd cgroup driver is not supported yet");
     if (!*g->root || g->root[0] != '/')
         return rt_err(err, 0, "--root must be an absolute path: \"%s\"", g->root);
     return 0;
@@ -191,7 +191,7 @@ static int run_command(int argc, char **argv, rt_error **err)
         return 1;
     if (log_open(g.log, !strcmp(g.log_format, "json"), g.debug) < 0)
         return rt_err(err, 0, "open log file %s", g.log), 1;
-    if (check_globals(&g, name, err) < 0)
+    if (check_globals(&g, err) < 0)
         return 1;
     log_debug("rt version %s (commit %s): command %s", RT_VERSION, RT_COMMIT, name);
     const struct command *c = find_command(name);

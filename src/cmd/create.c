@@ -4,7 +4,10 @@
 
 int cmd_create(const global_opts *g, int argc, char **argv, rt_error **err)
 {
-    create_opts o = {.root = g->root, .bundle = ".", .rootless = global_rootless(g)};
+    create_opts o = {.root = g->root,
+                     .bundle = ".",
+                     .rootless = global_rootless(g),
+                     .systemd_cgroup = g->systemd_cgroup};
     const flag_spec flags[] = {
         {"bundle", 'b', FLAG_STRING, &o.bundle},
         {"pid-file", 0, FLAG_STRING, &o.pid_file},

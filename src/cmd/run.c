@@ -4,7 +4,10 @@
 
 int cmd_run(const global_opts *g, int argc, char **argv, rt_error **err)
 {
-    create_opts o = {.root = g->root, .bundle = ".", .rootless = global_rootless(g)};
+    create_opts o = {.root = g->root,
+                     .bundle = ".",
+                     .rootless = global_rootless(g),
+                     .systemd_cgroup = g->systemd_cgroup};
     run_opts r = {0};
     const flag_spec flags[] = {
         {"bundle", 'b', FLAG_STRING, &o.bundle},

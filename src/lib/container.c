@@ -294,7 +294,7 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
     bool overlap = !ns_creates(ns, CLONE_NEWCGROUP);
     if (overlap && sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
-    if (!b->placed && cgroup_enter(&b->st->cgroups, b->pid, err) < 0)
+    if (!b->placed && cgroup_enter_init(lb->cfg, &b->st->cgroups, b->pid, err) < 0)
         return -1;
     if (!overlap && sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
@@ -405,7 +405,7 @@ static int state_make(const create_opts *o, building *b, const loaded_bundle *lb
         return rt_err(err, ENOMEM, "state");
     b->own_pidns = creates_pidns(lb->cfg);
     fill_state(b->st, o, lb);
-    if (cgroup_resolve(lb->cfg, o->id, &b->st->cgroups, err) < 0)
+    if (cgroup_resolve(lb->cfg, o->id, o->systemd_cgroup, &b->st->cgroups, err) < 0)
         return -1;
     if ((b->rootfd = state_root_open(o->root, true, err)) < 0 ||
         (b->dirfd = state_dir_create(b->rootfd, o->id, err)) < 0)
@@ -462,7 +462,7 @@ static int init_launch(const create_opts *o, building *b, const loaded_bundle *l
                             ns_creates(ns, CLONE_NEWUSER) || ns_joins(ns, CLONE_NEWUSER), &l->trees,
                             err) < 0)
         return -1;
-    if (cgroup_is_unified() && b->st->cgroups.len == 1)
+    if (cgroup_is_unified() && b->st->cgroups.len == 1 && !b->st->cgroups.unit)
         l->cgroup = open(b->st->cgroups.dirs[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     init_args a = {
         .cfg = lb->cfg,
@@ -858,7 +858,7 @@ static void destroy_config_cgroups(opened *c, const char *id)
 {
     oci_config *cfg = config_copy(c);
     cgroup_paths cg = {0};
-    if (cfg && cgroup_resolve(cfg, id, &cg, NULL) == 0) {
+    if (cfg && cgroup_resolve(cfg, id, false, &cg, NULL) == 0) {
         bool own = cg.len > 0;
         for (size_t i = 0; i < cg.len; i++) {
             const char *base = strrchr(cg.dirs[i], '/');

@@ -24,9 +24,10 @@ typedef struct create_opts {
     int listen_fds; /* socket activation: LISTEN_FDS of rt's environment */
     bool no_pivot;
     bool no_new_keyring;
-    bool foreground; /* run without --detach: rt stays and can proxy a terminal */
-    bool run;        /* create then start: the config needs a process */
-    bool rootless;   /* --rootless (auto: not euid 0): cgroups are optional */
+    bool foreground;     /* run without --detach: rt stays and can proxy a terminal */
+    bool run;            /* create then start: the config needs a process */
+    bool rootless;       /* --rootless (auto: not euid 0): cgroups are optional */
+    bool systemd_cgroup; /* --systemd-cgroup: a transient systemd scope */
     /* Foreground run: block the signals rt forwards once the config is
      * compiled (a long libseccomp compile can still be interrupted), into
      * this signalfd and the mask before. */

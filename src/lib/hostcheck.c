@@ -161,7 +161,7 @@ static char **container_parents(const cg_host *host)
 {
     oci_config cfg = {0};
     cgroup_paths cg = {0};
-    if (cgroup_resolve(&cfg, "rt-check", &cg, NULL) < 0 || cg.len != host->n) {
+    if (cgroup_resolve(&cfg, "rt-check", false, &cg, NULL) < 0 || cg.len != host->n) {
         cgroup_paths_free(&cg);
         return NULL;
     }

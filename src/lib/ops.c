@@ -32,7 +32,8 @@ int container_pause(const char *root, const char *id, rt_error **err)
         return -1;
     const char *status = state_status(c.dirfd, c.st);
     /* As runc: a created container can be paused too. */
-    if ((strcmp(status, "running") && strcmp(status, "created")) || cgroup_is_frozen(&c.st->cgroups))
+    if ((strcmp(status, "running") && strcmp(status, "created")) ||
+        cgroup_is_frozen(&c.st->cgroups))
         return rt_err(err, 0, "container not running");
     return cgroup_freeze(&c.st->cgroups, true, err);
 }

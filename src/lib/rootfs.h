@@ -13,7 +13,7 @@
 
 typedef struct rootfs_opts {
     bool no_pivot;
-    bool host_mntns;          /* no mount namespace: rt bound the rootfs; chroot, no pivot */
+    bool host_mntns; /* no mount namespace: rt bound the rootfs; chroot, no pivot */
     bool userns;
     bool cgroupns;
     bool netns;               /* a new network namespace: sysfs can be mounted */

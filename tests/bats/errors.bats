@@ -347,12 +347,31 @@ CASES
     assert_no_leak "$ID"
 }
 
-@test "--systemd-cgroup: not supported yet" {
-    rt_only "runc implements the systemd driver"
+@test "--systemd-cgroup on a host without systemd: one clear error, nothing left" {
+    [[ ! -S /run/systemd/private && ! -S /run/dbus/system_bus_socket ]] ||
+        skip "systemd or a system bus is reachable here (tests/bats/systemd-cgroup.bats)"
     set_args true
+    cfg ".linux.cgroupsPath = \"system.slice:rt-test:$ID\""
     rtc --systemd-cgroup create -b "$BUNDLE" "$ID"
     assert_error 'systemd'
     assert_no_leak "$ID"
+    [[ ! -e "/sys/fs/cgroup/pids/system.slice/rt-test-$ID.scope" ]]
+}
+
+@test "--systemd-cgroup: a cgroupsPath that is not slice:prefix:name is one clear error" {
+    set_args true
+    local p
+    for p in "rt-test-$ID" "a:b" "x.slice:p:" "a/b.slice:p:$ID" "a--b.slice:p:$ID" "nosuffix:p:$ID" \
+        "system.slice:p:$ID:x"; do
+        cfg ".linux.cgroupsPath = \"$p\""
+        rtc --systemd-cgroup create -b "$BUNDLE" "$ID"
+        if is_rt; then
+            assert_error "linux.cgroupsPath"
+        else
+            assert_failure
+        fi
+        assert_no_leak "$ID"
+    done
 }
 
 @test "commands not implemented yet fail with one clear line" {

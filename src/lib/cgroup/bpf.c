@@ -14,65 +14,6 @@
 #include "cgroup/internal.h"
 #include "util/util.h"
 
-typedef struct dev_exception {
-    int type;             /* BPF_DEVCG_DEV_BLOCK or BPF_DEVCG_DEV_CHAR */
-    int64_t major, minor; /* -1: any */
-    int access;           /* BPF_DEVCG_ACC_* bits */
-} dev_exception;
-
-typedef struct dev_policy {
-    bool default_allow;
-    dev_exception *ex;
-    size_t n;
-} dev_policy;
-
-/* Checked before (cg_device_rule): only r, w and m count. */
-static int access_bits(const char *a)
-{
-    char letters[4];
-    int bits = 0;
-    if (cg_device_access(a, letters, NULL) < 0)
-        return 0;
-    for (const char *l = letters; *l; l++)
-        bits |= *l == 'r'   ? BPF_DEVCG_ACC_READ
-                : *l == 'w' ? BPF_DEVCG_ACC_WRITE
-                            : BPF_DEVCG_ACC_MKNOD;
-    return bits;
-}
-
-/* One rule, as the v1 controller applies a write to devices.allow/deny. */
-static void policy_apply(dev_policy *p, const oci_device_cgroup *d)
-{
-    const char *type = d->type ? d->type : "a";
-    if (!strcmp(type, "a")) {
-        p->default_allow = d->allow;
-        p->n = 0;
-        return;
-    }
-    dev_exception e = {
-        .type = *type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
-        .major = d->has_major && d->major >= 0 ? d->major : -1,
-        .minor = d->has_minor && d->minor >= 0 ? d->minor : -1,
-        .access = access_bits(d->access),
-    };
-    size_t i;
-    for (i = 0; i < p->n; i++)
-        if (p->ex[i].type == e.type && p->ex[i].major == e.major && p->ex[i].minor == e.minor)
-            break;
-    if (d->allow == p->default_allow) {
-        /* Same as the default: take the access away from the exception. */
-        if (i < p->n && !(p->ex[i].access &= ~e.access))
-            memmove(&p->ex[i], &p->ex[i + 1], (--p->n - i) * sizeof(*p->ex));
-        return;
-    }
-    if (i < p->n) {
-        p->ex[i].access |= e.access;
-        return;
-    }
-    p->ex = realloc(p->ex, (p->n + 1) * sizeof(*p->ex));
-    p->ex[p->n++] = e;
-}
-
 /* --- assembling ------------------------------------------------------------------------------ */
 
 typedef struct prog {
@@ -150,11 +91,8 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 
 int cg_bpf_devices_attach(const char *dir, const oci_resources *r, rt_error **err)
 {
-    dev_policy pol = {0};
-    for (size_t i = 0; r && i < r->devices_len; i++)
-        policy_apply(&pol, &r->devices[i]);
-    for (size_t i = 0; i < cg_default_devices_len; i++)
-        policy_apply(&pol, &cg_default_devices[i]);
+    dev_policy pol;
+    cg_device_policy(r, &pol);
     prog p = {0};
     assemble(&pol, &p);
     free(pol.ex);

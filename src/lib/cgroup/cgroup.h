@@ -18,8 +18,10 @@
  * config.  docs/cgroups.md maps every OCI field to the files written. */
 
 /* Work out the directories for the config's cgroupsPath (or the default
- * <own cgroup>/<id>) and store them in cg. */
-int cgroup_resolve(const oci_config *cfg, const char *id, cgroup_paths *cg, rt_error **err);
+ * <own cgroup>/<id>) and store them in cg; with systemd, cgroupsPath is
+ * "slice:prefix:name" and cg->unit the scope (systemd.c). */
+int cgroup_resolve(const oci_config *cfg, const char *id, bool systemd, cgroup_paths *cg,
+                   rt_error **err);
 /* The cgroups of a state read back: each a clean path strictly below a mounted
  * hierarchy, and where cgroup_resolve puts cgroups_path (the saved config's
  * linux.cgroupsPath; NULL: the default) for container id, else "state.json is
@@ -34,8 +36,13 @@ int cgroup_check_resources(const oci_config *cfg, rt_error **err);
  * runc does. Directories that do not exist are fine. */
 int cgroup_check_existing(const cgroup_paths *cg, rt_error **err);
 /* mkdir every directory and apply the resource limits (cpuset included, so
- * before the first task joins). */
+ * before the first task joins). With systemd nothing yet: a scope cannot
+ * exist without a process (cgroup_enter_init). */
 int cgroup_create(const oci_config *cfg, cgroup_paths *cg, rt_error **err);
+/* Put the container's init in its cgroup: cgroupfs, cgroup_enter; systemd,
+ * start the scope with it, then make and limit the directories as
+ * cgroup_create does. */
+int cgroup_enter_init(const oci_config *cfg, cgroup_paths *cg, pid_t pid, rt_error **err);
 /* Whether linux.resources asks for any limit (device rules do not count). */
 bool cgroup_has_limits(const oci_config *cfg);
 int cgroup_enter(const cgroup_paths *cg, pid_t pid, rt_error **err);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,6 +60,62 @@ int cg_device_rule(const oci_device_cgroup *d, char *buf, size_t len, rt_error *
     else
         snprintf(buf, len, "%s %s:%s %s", type, maj, min, access);
     return 0;
+}
+
+/* Checked before (cg_device_rule): only r, w and m count. */
+static int access_bits(const char *a)
+{
+    char letters[4];
+    int bits = 0;
+    if (cg_device_access(a, letters, NULL) < 0)
+        return 0;
+    for (const char *l = letters; *l; l++)
+        bits |= *l == 'r'   ? BPF_DEVCG_ACC_READ
+                : *l == 'w' ? BPF_DEVCG_ACC_WRITE
+                            : BPF_DEVCG_ACC_MKNOD;
+    return bits;
+}
+
+/* One rule, as the v1 controller applies a write to devices.allow/deny. */
+static void policy_apply(dev_policy *p, const oci_device_cgroup *d)
+{
+    const char *type = d->type ? d->type : "a";
+    if (!strcmp(type, "a")) {
+        p->default_allow = d->allow;
+        p->n = 0;
+        return;
+    }
+    dev_exception e = {
+        .type = *type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
+        .major = d->has_major && d->major >= 0 ? d->major : -1,
+        .minor = d->has_minor && d->minor >= 0 ? d->minor : -1,
+        .access = access_bits(d->access),
+    };
+    size_t i;
+    for (i = 0; i < p->n; i++)
+        if (p->ex[i].type == e.type && p->ex[i].major == e.major && p->ex[i].minor == e.minor)
+            break;
+    if (d->allow == p->default_allow) {
+        /* Same as the default: take the access away from the exception. */
+        if (i < p->n && !(p->ex[i].access &= ~e.access))
+            memmove(&p->ex[i], &p->ex[i + 1], (--p->n - i) * sizeof(*p->ex));
+        return;
+    }
+    if (i < p->n) {
+        p->ex[i].access |= e.access;
+        return;
+    }
+    p->ex = realloc(p->ex, (p->n + 1) * sizeof(*p->ex));
+    p->ex[p->n++] = e;
+}
+
+void cg_device_policy(const oci_resources *r, dev_policy *pol)
+{
+    *pol = (dev_policy){0};
+    for (size_t i = 0; r && i < r->devices_len; i++)
+        policy_apply(pol, &r->devices[i]);
+    for (size_t i = 0; i < cg_default_devices_len; i++)
+        policy_apply(pol, &cg_default_devices[i]);
 }
 
 /* "2048kB" of /sys/kernel/mm/hugepages/hugepages-2048kB as OCI writes it. */
@@ -190,4 +247,94 @@ bool cg_kv_get(const char *data, const char *key, uint64_t *v)
         }
     }
     return false;
+}
+
+/* --- OCI values to kernel (and systemd) values ----------------------------------------------- */
+
+uint64_t cg_shares_to_weight(uint64_t shares)
+{
+    /* [2, 262144] -> [1, 10000] */
+    uint64_t s = shares < 2 ? 2 : shares > 262144 ? 262144 : shares;
+    return 1 + ((s - 2) * 9999) / 262142;
+}
+
+uint64_t cg_blkio_to_io_weight(uint64_t weight)
+{
+    /* [10, 1000] -> [1, 10000] */
+    uint64_t w = weight < 10 ? 10 : weight > 1000 ? 1000 : weight;
+    return 1 + (w - 10) * 9999 / 990;
+}
+
+int cg_swap_max(int64_t limit, int64_t swap, int64_t *swap_max, rt_error **err)
+{
+    if (limit == -1 && swap == 0) {
+        *swap_max = -1;
+        return 1;
+    }
+    if (swap == 0)
+        return 0;
+    if (swap < 0) {
+        *swap_max = -1;
+        return 1;
+    }
+    if (limit <= 0)
+        return rt_err(
+            err, 0, "linux.resources.memory.swap: cannot set a swap limit without a memory limit");
+    if (swap < limit)
+        return rt_err(err, 0,
+                      "linux.resources.memory.swap: the memory+swap limit (%lld) must not be lower "
+                      "than the memory limit (%lld)",
+                      (long long)swap, (long long)limit);
+    *swap_max = swap - limit;
+    return 1;
+}
+
+uint64_t cg_quota_per_sec(int64_t quota, uint64_t period)
+{
+    if (quota <= 0)
+        return UINT64_MAX;
+    if (!period)
+        period = 100000;
+    /* systemd keeps CPU time per second in steps of 10 ms: round up, so the
+     * limit it writes is never below the config's. */
+    uint64_t us = (uint64_t)quota * 1000000 / period;
+    return (us + 9999) / 10000 * 10000;
+}
+
+int cg_cpu_mask(const char *list, uint8_t **mask, size_t *len)
+{
+    *mask = NULL;
+    *len = 0;
+    for (const char *p = list; *p;) {
+        char *end;
+        errno = 0;
+        unsigned long lo = strtoul(p, &end, 10), hi = lo;
+        if (end == p || errno || lo > 65535)
+            goto bad;
+        if (*end == '-') {
+            p = end + 1;
+            hi = strtoul(p, &end, 10);
+            if (end == p || errno || hi < lo || hi > 65535)
+                goto bad;
+        }
+        if (*end && *end != ',' && *end != '\n')
+            goto bad;
+        if (hi / 8 + 1 > *len) {
+            uint8_t *m = realloc(*mask, hi / 8 + 1);
+            if (!m)
+                abort();
+            memset(m + *len, 0, hi / 8 + 1 - *len);
+            *mask = m;
+            *len = hi / 8 + 1;
+        }
+        for (unsigned long c = lo; c <= hi; c++)
+            (*mask)[c / 8] |= (uint8_t)(1u << (c % 8));
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+bad:
+    free(*mask);
+    *mask = NULL;
+    *len = 0;
+    return -1;
 }

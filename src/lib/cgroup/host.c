@@ -213,26 +213,57 @@ static bool path_is_clean(const char *p)
     return true;
 }
 
-int cgroup_resolve(const oci_config *cfg, const char *id, cgroup_paths *cg, rt_error **err)
+/* The cgroup path of cgroupsPath cp in hierarchy h: absolute as it is, else
+ * below our own cgroup there (cp empty: the id). */
+static char *cgroupfs_path(const cg_hier *h, const char *cp, const char *id)
+{
+    if (cp && *cp == '/')
+        return xstrdup(cp);
+    return xasprintf("%s/%s", strcmp(h->own_path, "/") ? h->own_path : "", cp && *cp ? cp : id);
+}
+
+int cgroup_resolve(const oci_config *cfg, const char *id, bool systemd, cgroup_paths *cg,
+                   rt_error **err)
 {
     const char *cp = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
-    if (cp && !path_is_clean(cp))
+    cleanup_free char *unit = NULL, *scope = NULL;
+    if (systemd && cg_systemd_resolve(cp, id, &unit, &scope, err) < 0)
+        return -1;
+    if (!systemd && cp && !path_is_clean(cp))
         return rt_err(err, 0, "linux.cgroupsPath: must not contain \"..\": %s", cp);
     cg_host host;
     if (cg_host_load(&host, err) < 0)
         return -1;
-    cg->dirs = calloc(host.n, sizeof(char *));
+    *cg = (cgroup_paths){.dirs = calloc(host.n + 1, sizeof(char *)), .unit = take_ptr(unit)};
+    if (!cg->dirs)
+        abort();
     for (size_t i = 0; i < host.n; i++) {
         const cg_hier *h = &host.h[i];
-        cleanup_free char *path = NULL;
-        if (cp && *cp == '/')
-            path = xstrdup(cp);
-        else
-            path = xasprintf("%s/%s", strcmp(h->own_path, "/") ? h->own_path : "",
-                             cp && *cp ? cp : id);
+        cleanup_free char *path = scope ? xstrdup(scope) : cgroupfs_path(h, cp, id);
         cg->dirs[cg->len++] = hierarchy_dir(h, path);
     }
     cg_host_free(&host);
+    return 0;
+}
+
+/* A systemd scope read back: exactly where the saved config puts it. */
+static int systemd_paths_check(const cgroup_paths *cg, const char *id, const char *cgroups_path,
+                               rt_error **err)
+{
+    oci_linux lx = {.cgroups_path = (char *)cgroups_path};
+    oci_config cfg = {.linux_ = &lx};
+    cgroup_paths want = {0};
+    cleanup_error rt_error *why = NULL;
+    int r = cgroup_resolve(&cfg, id, true, &want, &why);
+    bool same = r == 0 && want.len == cg->len && !strcmp(want.unit, cg->unit);
+    for (size_t i = 0; same && i < cg->len; i++)
+        same = !strcmp(want.dirs[i], cg->dirs[i]);
+    cgroup_paths_free(&want);
+    if (!same)
+        return rt_err(err, 0,
+                      "state.json is corrupt: systemd unit %s is not the scope of container %s "
+                      "(linux.cgroupsPath %s)",
+                      cg->unit, id, cgroups_path && *cgroups_path ? cgroups_path : "unset");
     return 0;
 }
 
@@ -255,6 +286,8 @@ static bool dir_is_own(const cg_hier *h, const char *dir, const char *cp, const 
 int cgroup_paths_check(const cgroup_paths *cg, const char *id, const char *cgroups_path,
                        rt_error **err)
 {
+    if (cg->unit)
+        return systemd_paths_check(cg, id, cgroups_path, err);
     cg_host host;
     if (!cg->len || cg_host_load(&host, NULL) < 0)
         return 0;

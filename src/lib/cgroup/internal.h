@@ -102,6 +102,22 @@ int cg_device_rule(const oci_device_cgroup *d, char *buf, size_t len, rt_error *
 /* The rules every container gets after its own, as runc. */
 extern const oci_device_cgroup cg_default_devices[];
 extern const size_t cg_default_devices_len;
+/* The device rules (then the defaults) as the v1 controller keeps them: a
+ * default and the exceptions to it; for the eBPF program and systemd's
+ * DevicePolicy/DeviceAllow. pol->ex is malloc'd. */
+typedef struct dev_exception {
+    int type;             /* BPF_DEVCG_DEV_BLOCK or BPF_DEVCG_DEV_CHAR */
+    int64_t major, minor; /* -1: any */
+    int access;           /* BPF_DEVCG_ACC_* bits */
+} dev_exception;
+
+typedef struct dev_policy {
+    bool default_allow;
+    dev_exception *ex;
+    size_t n;
+} dev_policy;
+
+void cg_device_policy(const oci_resources *r, dev_policy *pol);
 /* v2: build the eBPF device program of these rules (+ defaults) and attach
  * it to the cgroup directory. */
 int cg_bpf_devices_attach(const char *dir, const oci_resources *r, rt_error **err);
@@ -112,7 +128,35 @@ int cg_check_common(const oci_resources *r, rt_error **err);
 bool cg_hugepage_size_valid(const char *size);
 void cg_page_size_name(unsigned long kb, char *buf, size_t len);
 
+/* cpu.shares [2, 262144] as cpu.weight [1, 10000]. */
+uint64_t cg_shares_to_weight(uint64_t shares);
+/* blkio.weight [10, 1000] as io.weight [1, 10000]. */
+uint64_t cg_blkio_to_io_weight(uint64_t weight);
+/* OCI's swap is memory+swap; v2's memory.swap.max is swap alone. With the
+ * memory limit in force (limit; 0: none known): 1 and *swap_max (-1: max)
+ * when a value is to be written, 0 when nothing is, -1 on a bad pair. */
+int cg_swap_max(int64_t limit, int64_t swap, int64_t *swap_max, rt_error **err);
+/* systemd's CPUQuotaPerSecUSec for quota/period (UINT64_MAX: no limit). */
+uint64_t cg_quota_per_sec(int64_t quota, uint64_t period);
+/* A cpuset list ("0-3,6") as the byte mask of systemd's AllowedCPUs and
+ * AllowedMemoryNodes (bit i of byte j: CPU 8j+i). -1 if it is malformed. */
+int cg_cpu_mask(const char *list, uint8_t **mask, size_t *len);
+
 int cg_set_rdma(const char *dir, const oci_rdma_map *m, rt_error **err);
+
+/* --- the systemd driver (systemd.c) --- */
+/* The cgroup path ("/a.slice/a-b.slice") of a systemd slice name. */
+int cg_systemd_slice_path(const char *slice, char **out, rt_error **err);
+/* linux.cgroupsPath "slice:prefix:name" (empty: system.slice:rt:<id>) as the
+ * scope's unit name and its cgroup path. */
+int cg_systemd_resolve(const char *cgroups_path, const char *id, char **unit, char **path,
+                       rt_error **err);
+/* Start the scope cg->unit with pid in it and r's properties; wait for it. */
+int cg_systemd_start(const cgroup_paths *cg, bool v2, const oci_resources *r, pid_t pid,
+                     rt_error **err);
+int cg_systemd_update(const cgroup_paths *cg, bool v2, const oci_resources *r, rt_error **err);
+/* Stop the scope (gone already is fine) and forget its failure. */
+int cg_systemd_stop(const cgroup_paths *cg, rt_error **err);
 
 /* --- stats (stats.c) --- */
 int cg_v1_stats(const cg_ctx *c, yajl_gen g, rt_error **err);

@@ -136,22 +136,42 @@ bool cgroup_has_limits(const oci_config *cfg)
                  r->network || r->rdma.len || r->unified.len);
 }
 
-int cgroup_create(const oci_config *cfg, cgroup_paths *cg, rt_error **err)
+static const oci_resources *resources_of(const oci_config *cfg)
+{
+    static const oci_resources none;
+    return cfg->linux_ && cfg->linux_->resources ? cfg->linux_->resources : &none;
+}
+
+/* mkdir (what systemd made is there already), then the limits. */
+static int make_and_limit(const oci_config *cfg, cgroup_paths *cg, rt_error **err)
 {
     if (!cg->made && !(cg->made = calloc(cg->len + 1, sizeof(char *))))
-        return rt_err(err, ENOMEM, "cgroups");
+        abort();
     for (size_t i = 0; i < cg->len; i++)
         if (mkdir_cgroup(cg->dirs[i], &cg->made[i], err) < 0)
             return -1;
     cleanup_ctx cg_ctx c;
     if (cg_ctx_open(cg, &c, err) < 0)
         return -1;
-    static const oci_resources none;
-    const oci_resources *res =
-        cfg->linux_ && cfg->linux_->resources ? cfg->linux_->resources : &none;
+    const oci_resources *res = resources_of(cfg);
     if (c.drv->setup(&c, err) < 0 || c.drv->apply(&c, res, false, err) < 0)
         return -1;
     return 0;
+}
+
+int cgroup_create(const oci_config *cfg, cgroup_paths *cg, rt_error **err)
+{
+    return cg->unit ? 0 : make_and_limit(cfg, cg, err);
+}
+
+int cgroup_enter_init(const oci_config *cfg, cgroup_paths *cg, pid_t pid, rt_error **err)
+{
+    if (!cg->unit)
+        return cgroup_enter(cg, pid, err);
+    if (cg_systemd_start(cg, cgroup_is_unified(), resources_of(cfg), pid, err) < 0 ||
+        make_and_limit(cfg, cg, err) < 0)
+        return -1;
+    return cgroup_enter(cg, pid, err);
 }
 
 int cgroup_update(const cgroup_paths *cg, const oci_resources *r, rt_error **err)
@@ -159,6 +179,8 @@ int cgroup_update(const cgroup_paths *cg, const oci_resources *r, rt_error **err
     cleanup_ctx cg_ctx c;
     if (cg_ctx_open(cg, &c, err) < 0 || cg_check_common(r, err) < 0 ||
         c.drv->check(&c.host, r, err) < 0)
+        return -1;
+    if (cg->unit && cg_systemd_update(cg, c.host.unified, r, err) < 0)
         return -1;
     return c.drv->apply(&c, r, true, err);
 }
@@ -300,9 +322,40 @@ static bool remove_dirs(const cgroup_paths *cg)
     return !busy;
 }
 
+/* The scope of the systemd driver, once its processes are gone (they are
+ * killed here: systemd would send SIGTERM and wait 90 s). Stopped with a
+ * warning when systemd cannot be asked: the directories go all the same. */
+static void stop_scope(const cgroup_paths *cg, bool kill_all)
+{
+    for (int attempt = 0; kill_all && attempt < 500; attempt++) {
+        cleanup_free pid_t *pids = NULL;
+        size_t n;
+        if (cgroup_get_pids(cg, &pids, &n, NULL) < 0 || !n)
+            break;
+        for (size_t i = 0; i < n; i++)
+            kill(pids[i], SIGKILL);
+        cg_sleep_ms(attempt < 20 ? 1 : 10);
+    }
+    cleanup_error rt_error *e = NULL;
+    if (cg_systemd_stop(cg, &e) < 0)
+        log_warn("%s", e->msg);
+}
+
+/* Whether a directory of the container's cgroup exists: a systemd scope
+ * never started has nothing to stop. */
+static bool any_dir(const cgroup_paths *cg)
+{
+    for (size_t i = 0; i < cg->len; i++)
+        if (access(cg->dirs[i], F_OK) == 0)
+            return true;
+    return false;
+}
+
 int cgroup_destroy(const cgroup_paths *cg, rt_error **err)
 {
     cgroup_freeze(cg, false, NULL);
+    if (cg->unit && any_dir(cg))
+        stop_scope(cg, true);
     /* Up to ~5 s: SIGKILL whatever is left and remove the directories; rmdir
      * fails with EBUSY until the last task has really exited. */
     for (int attempt = 0; attempt < 500; attempt++) {
@@ -324,6 +377,10 @@ int cgroup_destroy(const cgroup_paths *cg, rt_error **err)
 void cgroup_release(const cgroup_paths *cg)
 {
     cgroup_freeze(cg, false, NULL);
+    cleanup_free pid_t *pids = NULL;
+    size_t n = 0;
+    if (cg->unit && any_dir(cg) && cgroup_get_pids(cg, &pids, &n, NULL) == 0 && !n)
+        stop_scope(cg, false);
     /* rmdir fails with EBUSY until the last task has really gone. */
     for (int attempt = 0; attempt < 100; attempt++) {
         if (remove_dirs(cg))

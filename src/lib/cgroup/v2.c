@@ -197,9 +197,7 @@ static void fmt_max(char *buf, size_t len, int64_t v)
 static int v2_cpu(const char *dir, const oci_cpu *p, rt_error **err)
 {
     if (p->has_shares && p->shares) {
-        /* [2, 262144] -> [1, 10000] */
-        uint64_t s = p->shares < 2 ? 2 : p->shares > 262144 ? 262144 : p->shares;
-        uint64_t w = 1 + ((s - 2) * 9999) / 262142;
+        uint64_t w = cg_shares_to_weight(p->shares);
         if (cg_set_i64(dir, "cpu", "cpu.weight", (int64_t)w, p->shares == 1024, F_CPU "shares",
                        err) < 0)
             return -1;
@@ -249,27 +247,15 @@ static int v2_memory(const char *dir, const oci_memory *m, bool update, rt_error
                                 " (checkBeforeUpdate)",
                           (long long)limit, cur);
     }
-    /* OCI swap is memory+swap: memory.swap.max = swap - limit. */
-    bool swap_set = true;
-    int64_t swap_max = swap;
-    if (limit == -1 && swap == 0) {
-        swap_max = -1;
-    } else if (swap == 0) {
-        swap_set = false;
-    } else if (swap > 0) {
-        int64_t base = limit;
-        uint64_t cur;
-        if (!base && update && cg_read_u64(dir, "memory.max", &cur) == 0 && cur != UINT64_MAX)
-            base = (int64_t)cur;
-        if (base <= 0)
-            return rt_err(err, 0, F_MEM "swap: cannot set a swap limit without a memory limit");
-        if (swap < base)
-            return rt_err(err, 0,
-                          F_MEM "swap: the memory+swap limit (%lld) must not be lower than the "
-                                "memory limit (%lld)",
-                          (long long)swap, (long long)base);
-        swap_max = swap - base;
-    }
+    /* On update without a new limit, the swap is counted from the one in force. */
+    int64_t base = limit, swap_max;
+    uint64_t cur;
+    if (!base && swap > 0 && update && cg_read_u64(dir, "memory.max", &cur) == 0 &&
+        cur != UINT64_MAX)
+        base = (int64_t)cur;
+    int swap_set = cg_swap_max(limit == -1 ? -1 : base, swap, &swap_max, err);
+    if (swap_set < 0)
+        return -1;
     char v[32];
     if (swap_set) {
         fmt_max(v, sizeof(v), swap_max);
@@ -298,8 +284,7 @@ static int v2_io(const char *dir, const oci_block_io *b, rt_error **err)
     /* BFQ has its own weight file, in the v1 range; io.weight is 1-10000. */
     bool bfq = cg_exists(dir, "io.bfq.weight");
     if (b->has_weight && b->weight) {
-        uint64_t w =
-            bfq ? b->weight : 1 + ((uint64_t)(b->weight < 10 ? 10 : b->weight) - 10) * 9999 / 990;
+        uint64_t w = bfq ? b->weight : cg_blkio_to_io_weight(b->weight);
         if (cg_set_i64(dir, "io", bfq ? "io.bfq.weight" : "io.weight", (int64_t)w, false,
                        F_BLKIO "weight", err) < 0)
             return -1;
@@ -308,8 +293,7 @@ static int v2_io(const char *dir, const oci_block_io *b, rt_error **err)
         const oci_weight_device *d = &b->weight_device[i];
         if (!d->has_weight || !d->weight)
             continue;
-        uint64_t w =
-            bfq ? d->weight : 1 + ((uint64_t)(d->weight < 10 ? 10 : d->weight) - 10) * 9999 / 990;
+        uint64_t w = bfq ? d->weight : cg_blkio_to_io_weight(d->weight);
         cleanup_free char *v =
             xasprintf("%lld:%lld %" PRIu64, (long long)d->major, (long long)d->minor, w);
         if (cg_set(dir, "io", bfq ? "io.bfq.weight" : "io.weight", v, false, F_BLKIO "weightDevice",
