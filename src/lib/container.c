@@ -290,8 +290,9 @@ static int drive_init(building *b, const loaded_bundle *lb, const ns_plan *ns,
     /* The first write to a cgroup.procs waits for an RCU grace period: let the
      * init build its rootfs meanwhile.  It runs no code of the container before
      * `start`, long after this returns; only a cgroup namespace must be created
-     * once the init is in its cgroup. */
-    bool overlap = !ns_creates(ns, CLONE_NEWCGROUP);
+     * once the init is in its cgroup, and a systemd scope exists only once it
+     * is started (the rootfs mounts its directory). */
+    bool overlap = !ns_creates(ns, CLONE_NEWCGROUP) && !b->st->cgroups.unit;
     if (overlap && sync_send(sync_fd, SYNC_GO, NULL, err) < 0)
         return -1;
     if (!b->placed && cgroup_enter_init(lb->cfg, &b->st->cgroups, b->pid, err) < 0)

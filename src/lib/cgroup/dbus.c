@@ -424,6 +424,27 @@ static int authenticate(dbus_conn *c, const char *path, rt_error **err)
     return 0;
 }
 
+/* systemd's private socket can leave a message that came in with BEGIN
+ * unread until more arrives (seen with systemd 252: the first call got no
+ * answer, the second got both): ping until it answers, each ping waking it
+ * again. */
+static int wake_peer(dbus_conn *c, rt_error **err)
+{
+    int64_t deadline = dbus_now_ms() + 10000;
+    for (int64_t wait = 50;; wait *= 2) {
+        int64_t until = dbus_now_ms() + wait;
+        cleanup_error rt_error *e = NULL;
+        dbus_msg m;
+        if (dbus_call(c, NULL, "/", "org.freedesktop.DBus.Peer", "Ping", NULL, NULL, &m,
+                      until < deadline ? until : deadline, &e) == 0) {
+            dbus_msg_free(&m);
+            return 0;
+        }
+        if (e->errnum != ETIMEDOUT || dbus_now_ms() >= deadline)
+            return rt_err(err, e->errnum, "%s", e->msg);
+    }
+}
+
 int dbus_open(dbus_conn *c, const char *path, bool bus, rt_error **err)
 {
     *c = (dbus_conn){.fd = -1};
@@ -440,7 +461,7 @@ int dbus_open(dbus_conn *c, const char *path, bool bus, rt_error **err)
         return -1;
     c->bus = bus;
     if (!bus)
-        return 0;
+        return wake_peer(c, err);
     dbus_msg hello;
     if (dbus_call(c, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
                   "Hello", NULL, NULL, &hello, dbus_now_ms() + 10000, err) < 0)

@@ -265,23 +265,26 @@ static void resource_props(dbus_buf *w, const oci_resources *r, bool v2, bool up
 
 /* --- calls ----------------------------------------------------------------------------------- */
 
+/* Connect, and have JobRemoved signals sent to us: systemd sends them to
+ * every private connection unasked (and answers no Subscribe there); on the
+ * bus, a match rule and Subscribe. */
 static int connect_systemd(dbus_conn *c, rt_error **err)
 {
     if (dbus_open_systemd(c, err) < 0)
         return -1;
-    dbus_msg m;
+    if (!c->bus)
+        return 0;
     int64_t deadline = dbus_now_ms() + JOB_TIMEOUT_MS;
-    if (c->bus) {
-        dbus_buf rule = {0};
-        dbus_put_str(&rule, "type='signal',sender='" SD_DEST "',interface='" SD_IFACE
-                            "',member='JobRemoved'");
-        int r = dbus_call(c, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "AddMatch", "s", &rule, &m, deadline, err);
-        dbus_buf_free(&rule);
-        if (r < 0)
-            return -1;
-        dbus_msg_free(&m);
-    }
+    dbus_buf rule = {0};
+    dbus_put_str(&rule,
+                 "type='signal',sender='" SD_DEST "',interface='" SD_IFACE "',member='JobRemoved'");
+    dbus_msg m;
+    int r = dbus_call(c, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                      "AddMatch", "s", &rule, &m, deadline, err);
+    dbus_buf_free(&rule);
+    if (r < 0)
+        return -1;
+    dbus_msg_free(&m);
     if (dbus_call(c, SD_DEST, SD_PATH, SD_IFACE, "Subscribe", NULL, NULL, &m, deadline, err) < 0)
         return -1;
     dbus_msg_free(&m);
