@@ -21,6 +21,8 @@ static const uint8_t native_order = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? 
 
 static void put(dbus_buf *w, const void *p, size_t n)
 {
+    if (!n)
+        return;
     if (w->len + n > w->cap) {
         size_t cap = w->cap ? w->cap : 256;
         while (cap < w->len + n)
