@@ -98,7 +98,7 @@ int cmd_features(const global_opts *g, int argc, char **argv, rt_error **err)
         return 1;
     const oci_features_cgroup cgroup = {.v1 = OCI_TRUE,
                                         .v2 = OCI_TRUE,
-                                        .systemd = OCI_FALSE,
+                                        .systemd = OCI_TRUE,
                                         .systemd_user = OCI_FALSE,
                                         .rdma = OCI_FALSE};
     oci_features_seccomp seccomp = {.enabled = OCI_FALSE};
