@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reading and writing the files of a cgroup directory; errors name the file
- * and, for a limit, the OCI field. */
+/* Reading and writing the files of a cgroup directory, through the
+ * directory's fd: each directory is opened once (O_PATH) and a file is then
+ * one openat of its name, not a walk of the whole path from /. Errors name
+ * the file and, for a limit, the OCI field. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,16 +12,56 @@
 #include "cgroup/internal.h"
 #include "util/util.h"
 
+/* The directories this process has opened, most recent last. */
+#define MAX_DIRS 16
+static struct {
+    char *path;
+    int fd;
+} dirs[MAX_DIRS];
+static size_t ndirs;
+
+static void forget_at(size_t i)
+{
+    close(dirs[i].fd);
+    free(dirs[i].path);
+    memmove(&dirs[i], &dirs[i + 1], (ndirs - i - 1) * sizeof(*dirs));
+    ndirs--;
+}
+
+/* The fd of dir (opened now or before), or -1 with errno. */
+static int dir_fd(const char *dir)
+{
+    for (size_t i = 0; i < ndirs; i++)
+        if (!strcmp(dirs[i].path, dir))
+            return dirs[i].fd;
+    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (ndirs == MAX_DIRS)
+        forget_at(0);
+    dirs[ndirs].path = xstrdup(dir);
+    dirs[ndirs++].fd = fd;
+    return fd;
+}
+
+void cg_dir_forget(const char *dir)
+{
+    size_t l = strlen(dir);
+    for (size_t i = ndirs; i-- > 0;)
+        if (!strncmp(dirs[i].path, dir, l) && (!dirs[i].path[l] || dirs[i].path[l] == '/'))
+            forget_at(i);
+}
+
 bool cg_exists(const char *dir, const char *file)
 {
-    cleanup_free char *p = xasprintf("%s/%s", dir, file);
-    return access(p, F_OK) == 0;
+    int dfd = dir_fd(dir);
+    return dfd >= 0 && faccessat(dfd, file, F_OK, 0) == 0;
 }
 
 int cg_read(const char *dir, const char *file, char **out)
 {
-    cleanup_free char *p = xasprintf("%s/%s", dir, file);
-    return read_file_at(AT_FDCWD, p, out, NULL, NULL);
+    int dfd = dir_fd(dir);
+    return dfd < 0 ? -1 : read_file_at(dfd, file, out, NULL, NULL);
 }
 
 int cg_read_u64(const char *dir, const char *file, uint64_t *v)
@@ -39,9 +81,9 @@ int cg_read_u64(const char *dir, const char *file, uint64_t *v)
 
 int cg_write(const char *dir, const char *file, const char *value, rt_error **err)
 {
-    cleanup_free char *path = xasprintf("%s/%s", dir, file);
-    if (write_file_at(AT_FDCWD, path, value, strlen(value), NULL) < 0)
-        return rt_err(err, errno, "write %s to %s", value, path);
+    int dfd = dir_fd(dir);
+    if (dfd < 0 || write_file_at(dfd, file, value, strlen(value), NULL) < 0)
+        return rt_err(err, errno, "write %s to %s/%s", value, dir, file);
     return 0;
 }
 

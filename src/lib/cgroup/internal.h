@@ -73,7 +73,11 @@ typedef struct cgroup_driver {
 extern const cgroup_driver cgroup_v1_driver;
 extern const cgroup_driver cgroup_v2_driver;
 
-/* --- file helpers (errors name the file) --- */
+/* --- file helpers (files.c; errors name the file) --- */
+/* Close the cached fds of dir and of the directories below it: before it is
+ * removed, and after it is made (a directory of the same name may have been
+ * removed by someone else meanwhile). */
+void cg_dir_forget(const char *dir);
 bool cg_exists(const char *dir, const char *file);
 int cg_read(const char *dir, const char *file, char **out);
 int cg_read_u64(const char *dir, const char *file, uint64_t *v);

@@ -74,6 +74,7 @@ static int cpuset_fill(char *p, rt_error **err)
 static int mkdir_cgroup(const char *dir, char **made, rt_error **err)
 {
     if (mkdir(dir, 0755) == 0) {
+        cg_dir_forget(dir);
         *made = xstrdup(dir);
         if (!cg_exists(dir, "cpuset.cpus"))
             return 0;
@@ -85,6 +86,7 @@ static int mkdir_cgroup(const char *dir, char **made, rt_error **err)
         char c = *s;
         *s = '\0';
         if (mkdir(p, 0755) == 0) {
+            cg_dir_forget(p);
             if (!*made)
                 *made = xstrdup(p);
         } else if (errno != EEXIST) {
@@ -276,6 +278,7 @@ int cgroup_signal_all(const cgroup_paths *cg, int sig, rt_error **err)
  * has any. */
 static int rmdir_tree(const char *dir, int depth)
 {
+    cg_dir_forget(dir);
     if (rmdir(dir) == 0 || errno == ENOENT)
         return 0;
     if (errno != EBUSY && errno != ENOTEMPTY)
@@ -304,6 +307,7 @@ static void rmdir_made_parents(const char *dir, const char *made)
     cleanup_free char *p = xstrdup(dir);
     for (char *s = strrchr(p, '/'); s && (size_t)(s - p) >= ml; s = strrchr(p, '/')) {
         *s = '\0';
+        cg_dir_forget(p);
         if (rmdir(p) < 0)
             return;
     }
