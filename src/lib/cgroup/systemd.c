@@ -39,15 +39,14 @@ int cg_systemd_slice_path(const char *slice, char **out, rt_error **err)
 {
     size_t l = strlen(slice);
     if (l <= 6 || strcmp(slice + l - 6, ".slice") || !unit_chars_ok(slice))
-        return rt_err(err, 0, F_PATH ": invalid slice \"%s\": a systemd slice is NAME.slice",
-                      slice);
+        return rt_err(err, 0, "invalid slice \"%s\": a systemd slice is NAME.slice", slice);
     if (!strcmp(slice, "-.slice")) {
         *out = xstrdup("");
         return 0;
     }
     size_t n = l - 6;
     if (slice[0] == '-' || slice[n - 1] == '-' || memmem(slice, n, "--", 2))
-        return rt_err(err, 0, F_PATH ": invalid slice \"%s\": empty part between dashes", slice);
+        return rt_err(err, 0, "invalid slice \"%s\": empty part between dashes", slice);
     /* a-b-c.slice lives in a.slice/a-b.slice/a-b-c.slice */
     cleanup_free char *path = xstrdup("");
     for (size_t i = 0; i <= n; i++) {
@@ -84,7 +83,7 @@ int cg_systemd_resolve(const char *cgroups_path, const char *id, char **unit, ch
                       cp);
     cleanup_free char *sp = NULL;
     if (cg_systemd_slice_path(*slice ? slice : "system.slice", &sp, err) < 0)
-        return -1;
+        return rt_err_wrap(err, F_PATH ": \"%s\"", cp);
     *unit = xasprintf("%s%s%s.scope", prefix, *prefix ? "-" : "", name);
     *path = xasprintf("%s/%s", sp, *unit);
     return 0;
