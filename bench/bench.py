@@ -13,6 +13,11 @@ runtime's processes only: the container's program is not counted from its execve
 ratio to each peer, and the host's load average. --seccomp gives every config Docker's default
 profile (tests/fixtures/docker-default-seccomp.json).
 
+--floor adds bench/floor.c, built here with cc: the same kernel work as rt (namespaces,
+cgroups, mounts, capabilities, state, exec) hard-coded for this bundle and nothing else, timed in
+the same rounds; the output then also gives each runtime's distance from it. --floor-bare adds
+it once more without its re-exec from a read-only bind (rt's CVE-2019-5736 guard).
+
 On a hybrid cgroup host crun 1.8 refuses to start (it sees the cgroup2 mount beside the v1
 ones): the whole benchmark then runs in a private mount namespace with /sys/fs/cgroup/unified
 unmounted, every runtime alike, and the output says so. Not part of CI's pass/fail.
@@ -62,16 +67,19 @@ def spawn(argv, devnull):
 
 
 class Runtime:
-    def __init__(self, name, binary, roots):
+    def __init__(self, name, binary, roots, pre=()):
         self.name = name
         self.bin = binary
+        self.pre = list(pre)  # options before --root
         self.root = os.path.join(roots, name)
+        # each its own: the id names the container's cgroups, which must not be shared
+        self.sleeper = "rt-bench-sleeper-" + name
         self.times = {}
         self.rss = []
         self.conc = {}
 
     def cmd(self, *args):
-        return [self.bin, "--root", self.root] + list(args)
+        return [self.bin] + self.pre + ["--root", self.root] + list(args)
 
     def record(self, what, seconds):
         self.times.setdefault(what, []).append(seconds * 1000)
@@ -148,7 +156,7 @@ class Bench:
         r.record("start", self.ok(r, "start", spawn(r.cmd("start", cid), self.devnull))[0])
         self.wait_stopped(r, cid)
         r.record("delete", self.ok(r, "delete", spawn(r.cmd("delete", cid), self.devnull))[0])
-        r.record("exec", self.ok(r, "exec", spawn(r.cmd("exec", "rt-bench-sleeper", "/bin/true"),
+        r.record("exec", self.ok(r, "exec", spawn(r.cmd("exec", r.sleeper, "/bin/true"),
                                                    self.devnull))[0])
 
     def concurrent(self, r, n, c):
@@ -221,6 +229,17 @@ def instructions(b, r):
     return None
 
 
+def build_floor(work):
+    """bench/floor.c as a static binary, as rt is linked."""
+    out = os.path.join(work, "floor")
+    cc = os.environ.get("CC", "cc")
+    res = subprocess.run([cc, "-O2", "-Wall", "-Wextra", "-static", "-o", out,
+                          os.path.join(HERE, "floor.c")], capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.exit("bench.py: %s could not build bench/floor.c:\n%s" % (cc, res.stderr.strip()))
+    return out
+
+
 def pct(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
@@ -251,8 +270,10 @@ def report(runtimes, args, wrapped, syscalls, ir):
     for (n, c) in sorted(runtimes[0].conc):
         rows.append(("%d runs at concurrency %d (wall)" % (n, c), [r.conc[(n, c)] for r in runtimes],
                      "ms"))
+    medians = []
     for what, series, unit in rows:
         med = [statistics.median(s) for s in series]
+        medians.append((what, med, unit))
         cells = ["%.2f %s (%.2f)" % (m, unit, pct(s, 90)) for m, s in zip(med, series)]
         print("| %s | %s | %s |" % (what, " | ".join(cells),
                                      " | ".join(ratio(med[0], m) for m in med[1:])))
@@ -260,9 +281,29 @@ def report(runtimes, args, wrapped, syscalls, ir):
         print("| syscalls per run | %s | %s |" % (
             " | ".join(str(syscalls[n]) for n in names),
             " | ".join(ratio(syscalls[names[0]], syscalls[p]) for p in peers)))
+        medians.append(("syscalls per run", [syscalls[n] for n in names], ""))
+    if "floor" in names:
+        report_floor(names, medians)
     print("instructions of one `rt run`: %s" % (
         "%d (callgrind, rt's own process)" % ir if ir else
         "not measured (perf has no PMU counters in a VM; valgrind 3.19 does not know openat2)"))
+
+
+def report_floor(names, medians):
+    """Each runtime's distance from the floor: the median minus the floor's, and the ratio."""
+    f = names.index("floor")
+    others = [i for i, n in enumerate(names) if i != f]
+    print("distance from the floor (bench/floor.c: the same kernel work, nothing else):")
+    print("| path | floor | " + " | ".join("%s - floor | %s / floor" % (names[i], names[i])
+                                          for i in others) + " |")
+    print("|" + "---|" * (2 + 2 * len(others)))
+    for what, med, unit in medians:
+        cells = []
+        for i in others:
+            cells += ["%+.2f" % (med[i] - med[f]) if unit else "%+d" % (med[i] - med[f]),
+                      ratio(med[i], med[f])]
+        print("| %s | %s | %s |" % (what, ("%.2f %s" % (med[f], unit)) if unit else med[f],
+                                     " | ".join(cells)))
 
 
 def main():
@@ -275,12 +316,18 @@ def main():
     ap.add_argument("--concurrency", default="50x8,400x16", help="N runs at C, comma-separated")
     ap.add_argument("--concurrency-rounds", type=int, default=10)
     ap.add_argument("--seccomp", action="store_true")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time bench/floor.c (rt's kernel work alone) and print the distance from it")
+    ap.add_argument("--floor-bare", action="store_true",
+                    help="also time bench/floor.c without its re-exec from a read-only bind")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--callgrind", action="store_true",
                     help="count one rt run's instructions (needs a valgrind that knows openat2)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench.py: run as root")
+    if args.seccomp and (args.floor or args.floor_bare):
+        sys.exit("bench.py: the floor loads no seccomp filter: --floor goes with the default spec only")
     wrapped = hybrid_host() and enter_private_mount_ns()
     bins = {"rt": os.path.abspath(args.rt), "crun": shutil.which("crun"), "runc": shutil.which("runc")}
     for also in args.also:
@@ -288,14 +335,20 @@ def main():
         bins[name] = os.path.abspath(path)
         args.runtimes += "," + name
     work = tempfile.mkdtemp(prefix="rt-bench-")
+    pre = {}
+    if args.floor or args.floor_bare:
+        bins["floor"] = bins["floor-bare"] = build_floor(work)
+        pre["floor-bare"] = ["--no-reexec"]
+        args.runtimes += ",floor" * args.floor + ",floor-bare" * args.floor_bare
     # the state roots where the runtimes keep them by default
     roots = tempfile.mkdtemp(prefix="rt-bench-", dir="/run" if os.path.isdir("/run") else None)
-    runtimes = [Runtime(n, bins[n], roots) for n in args.runtimes.split(",") if bins.get(n)]
+    runtimes = [Runtime(n, bins[n], roots, pre.get(n, ())) for n in args.runtimes.split(",")
+                if bins.get(n)]
     b = Bench(args, work)
     try:
         b.make_bundle(runtimes[0].bin)
         for r in runtimes:
-            b.ok(r, "run -d", spawn(r.cmd("run", "-d", "-b", b.sleeper, "rt-bench-sleeper"),
+            b.ok(r, "run -d", spawn(r.cmd("run", "-d", "-b", b.sleeper, r.sleeper),
                                     b.devnull))
             for _ in range(3):
                 b.one_round(r)
@@ -317,7 +370,7 @@ def main():
         report(runtimes, args, wrapped, syscalls, ir)
     finally:
         for r in runtimes:
-            subprocess.run(r.cmd("delete", "-f", "rt-bench-sleeper"), stdout=b.devnull,
+            subprocess.run(r.cmd("delete", "-f", r.sleeper), stdout=b.devnull,
                            stderr=b.devnull)
             for cid in os.listdir(r.root) if os.path.isdir(r.root) else []:
                 subprocess.run(r.cmd("delete", "-f", cid), stdout=b.devnull, stderr=b.devnull)
