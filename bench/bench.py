@@ -16,7 +16,9 @@ profile (tests/fixtures/docker-default-seccomp.json).
 --floor adds bench/floor.c, built here with cc: the same kernel work as rt (namespaces,
 cgroups, mounts, capabilities, state, exec) hard-coded for this bundle and nothing else, timed in
 the same rounds; the output then also gives each runtime's distance from it. --floor-bare adds
-it once more without its re-exec from a read-only bind (rt's CVE-2019-5736 guard).
+it once more without its re-exec from a read-only bind (rt's CVE-2019-5736 guard). --icount
+counts one run's user-space instructions of each runtime but runc by single-stepping it
+(bench/icount.c): where neither perf nor valgrind can, a figure that does not drift with load.
 
 On a hybrid cgroup host crun 1.8 refuses to start (it sees the cgroup2 mount beside the v1
 ones): the whole benchmark then runs in a private mount namespace with /sys/fs/cgroup/unified
@@ -229,15 +231,33 @@ def instructions(b, r):
     return None
 
 
-def build_floor(work):
-    """bench/floor.c as a static binary, as rt is linked."""
-    out = os.path.join(work, "floor")
+def build(work, name, static=True):
+    """bench/NAME.c, built into work (floor as a static binary, as rt is linked)."""
+    out = os.path.join(work, name)
     cc = os.environ.get("CC", "cc")
-    res = subprocess.run([cc, "-O2", "-Wall", "-Wextra", "-static", "-o", out,
-                          os.path.join(HERE, "floor.c")], capture_output=True, text=True)
+    res = subprocess.run([cc, "-O2", "-Wall", "-Wextra"] + ["-static"] * static +
+                         ["-o", out, os.path.join(HERE, name + ".c")], capture_output=True, text=True)
     if res.returncode != 0:
-        sys.exit("bench.py: %s could not build bench/floor.c:\n%s" % (cc, res.stderr.strip()))
+        sys.exit("bench.py: %s could not build bench/%s.c:\n%s" % (cc, name, res.stderr.strip()))
     return out
+
+
+def single_stepped(b, runtimes):
+    """User-space instructions of one `run` of each runtime (bench/icount.c single-steps it and
+    every process it forks, until the container's busybox is exec'd); runc is left out: its
+    Go threads would take hours."""
+    icount = build(b.work, "icount", static=False)
+    counts = {}
+    for r in runtimes:
+        if r.name == "runc":
+            continue
+        res = subprocess.run([icount, "-x", "busybox"] + r.cmd("run", "-b", b.bundle, b.new_id(r)),
+                             stdout=b.devnull, stderr=subprocess.PIPE, text=True)
+        m = re.search(r"^(\d+) instructions", res.stderr, re.M)
+        if res.returncode != 0 or not m:
+            sys.exit("bench.py: icount of %s run failed: %s" % (r.name, res.stderr.strip()[-300:]))
+        counts[r.name] = int(m.group(1))
+    return counts
 
 
 def pct(v, p):
@@ -249,7 +269,7 @@ def ratio(a, b):
     return "%.2f" % (a / b) if b else "-"
 
 
-def report(runtimes, args, wrapped, syscalls, ir):
+def report(runtimes, args, wrapped, syscalls, ir, steps):
     names = [r.name for r in runtimes]
     peers = names[1:]
     print("rt bench: %d rounds, %s, load average %s" % (
@@ -284,6 +304,11 @@ def report(runtimes, args, wrapped, syscalls, ir):
         medians.append(("syscalls per run", [syscalls[n] for n in names], ""))
     if "floor" in names:
         report_floor(names, medians)
+    if steps:
+        print("user-space instructions of one run, single-stepped (bench/icount.c): %s" % ", ".join(
+            "%s %d" % (n, steps[n]) for n in names if n in steps))
+    if steps and not ir:
+        return
     print("instructions of one `rt run`: %s" % (
         "%d (callgrind, rt's own process)" % ir if ir else
         "not measured (perf has no PMU counters in a VM; valgrind 3.19 does not know openat2)"))
@@ -316,6 +341,8 @@ def main():
     ap.add_argument("--concurrency", default="50x8,400x16", help="N runs at C, comma-separated")
     ap.add_argument("--concurrency-rounds", type=int, default=10)
     ap.add_argument("--seccomp", action="store_true")
+    ap.add_argument("--icount", action="store_true",
+                    help="count one run's user-space instructions by single-stepping (not runc)")
     ap.add_argument("--floor", action="store_true",
                     help="also time bench/floor.c (rt's kernel work alone) and print the distance from it")
     ap.add_argument("--floor-bare", action="store_true",
@@ -337,7 +364,7 @@ def main():
     work = tempfile.mkdtemp(prefix="rt-bench-")
     pre = {}
     if args.floor or args.floor_bare:
-        bins["floor"] = bins["floor-bare"] = build_floor(work)
+        bins["floor"] = bins["floor-bare"] = build(work, "floor")
         pre["floor-bare"] = ["--no-reexec"]
         args.runtimes += ",floor" * args.floor + ",floor-bare" * args.floor_bare
     # the state roots where the runtimes keep them by default
@@ -367,7 +394,8 @@ def main():
         if not args.no_strace and shutil.which("strace"):
             syscalls = {r.name: b.syscalls(r) for r in runtimes}
         ir = instructions(b, runtimes[0]) if runtimes[0].name == "rt" and args.callgrind else None
-        report(runtimes, args, wrapped, syscalls, ir)
+        steps = single_stepped(b, runtimes) if args.icount else None
+        report(runtimes, args, wrapped, syscalls, ir, steps)
     finally:
         for r in runtimes:
             subprocess.run(r.cmd("delete", "-f", r.sleeper), stdout=b.devnull,
