@@ -357,6 +357,8 @@ def main():
         sys.exit("bench.py: run as root")
     if args.seccomp and (args.floor or args.floor_bare):
         sys.exit("bench.py: the floor loads no seccomp filter: --floor goes with the default spec only")
+    if (args.floor or args.floor_bare) and os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+        sys.exit("bench.py: bench/floor.c follows rt's cgroup v1 path only; this host is cgroup v2")
     wrapped = hybrid_host() and enter_private_mount_ns()
     bins = {"rt": os.path.abspath(args.rt), "crun": shutil.which("crun"), "runc": shutil.which("runc")}
     for also in args.also:
