@@ -13,6 +13,13 @@ runtime's processes only: the container's program is not counted from its execve
 ratio to each peer, and the host's load average. --seccomp gives every config Docker's default
 profile (tests/fixtures/docker-default-seccomp.json).
 
+--floor adds bench/floor.c, built here with cc: the same kernel work as rt (namespaces,
+cgroups, mounts, capabilities, state, exec) hard-coded for this bundle and nothing else, timed in
+the same rounds; the output then also gives each runtime's distance from it. --floor-bare adds
+it once more without its re-exec from a read-only bind (rt's CVE-2019-5736 guard). --icount
+counts one run's user-space instructions of each runtime but runc by single-stepping it
+(bench/icount.c): where neither perf nor valgrind can, a figure that does not drift with load.
+
 On a hybrid cgroup host crun 1.8 refuses to start (it sees the cgroup2 mount beside the v1
 ones): the whole benchmark then runs in a private mount namespace with /sys/fs/cgroup/unified
 unmounted, every runtime alike, and the output says so. Not part of CI's pass/fail.
@@ -62,16 +69,19 @@ def spawn(argv, devnull):
 
 
 class Runtime:
-    def __init__(self, name, binary, roots):
+    def __init__(self, name, binary, roots, pre=()):
         self.name = name
         self.bin = binary
+        self.pre = list(pre)  # options before --root
         self.root = os.path.join(roots, name)
+        # each its own: the id names the container's cgroups, which must not be shared
+        self.sleeper = "rt-bench-sleeper-" + name
         self.times = {}
         self.rss = []
         self.conc = {}
 
     def cmd(self, *args):
-        return [self.bin, "--root", self.root] + list(args)
+        return [self.bin] + self.pre + ["--root", self.root] + list(args)
 
     def record(self, what, seconds):
         self.times.setdefault(what, []).append(seconds * 1000)
@@ -148,7 +158,7 @@ class Bench:
         r.record("start", self.ok(r, "start", spawn(r.cmd("start", cid), self.devnull))[0])
         self.wait_stopped(r, cid)
         r.record("delete", self.ok(r, "delete", spawn(r.cmd("delete", cid), self.devnull))[0])
-        r.record("exec", self.ok(r, "exec", spawn(r.cmd("exec", "rt-bench-sleeper", "/bin/true"),
+        r.record("exec", self.ok(r, "exec", spawn(r.cmd("exec", r.sleeper, "/bin/true"),
                                                    self.devnull))[0])
 
     def concurrent(self, r, n, c):
@@ -183,7 +193,8 @@ class Bench:
                                                                   self.new_id(r)),
                        stdout=self.devnull, stderr=self.devnull, check=True)
         count, gone = 0, set()
-        exec_true = re.compile(r'^(\d+)\s+execve\("/bin/true".* = 0')
+        # strace splits the line ("<unfinished ...>") when another process runs meanwhile
+        exec_true = re.compile(r'^(\d+)\s+execve\("/bin/true".*(= 0|<unfinished \.\.\.>)')
         with open(log) as f:
             for line in f:
                 pid = line.split(None, 1)[0]
@@ -221,6 +232,36 @@ def instructions(b, r):
     return None
 
 
+def build(work, name, static=True):
+    """bench/NAME.c, built into work (floor as a static binary, as rt is linked)."""
+    out = os.path.join(work, name)
+    cc = os.environ.get("CC", "cc")
+    res = subprocess.run([cc, "-O2", "-Wall", "-Wextra"] + ["-static"] * static +
+                         ["-o", out, os.path.join(HERE, name + ".c")], capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.exit("bench.py: %s could not build bench/%s.c:\n%s" % (cc, name, res.stderr.strip()))
+    return out
+
+
+def single_stepped(b, runtimes):
+    """User-space instructions of one `run` of each runtime (bench/icount.c single-steps it and
+    every process it forks, until the container's busybox is exec'd); runc is left out: its
+    Go threads would take hours."""
+    icount = build(b.work, "icount", static=False)
+    counts = {}
+    for r in runtimes:
+        if r.name == "runc":
+            continue
+        res = subprocess.run([icount, "-x", "busybox"] + r.cmd("run", "-b", b.bundle, b.new_id(r)),
+                             stdout=b.devnull, stderr=subprocess.PIPE, text=True)
+        m = re.search(r"^(\d+) instructions", res.stderr, re.M)
+        if res.returncode != 0 or not m:
+            print("icount: %s run failed: %s" % (r.name, res.stderr.strip()[-300:]), file=sys.stderr)
+            continue
+        counts[r.name] = int(m.group(1))
+    return counts
+
+
 def pct(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
@@ -230,7 +271,7 @@ def ratio(a, b):
     return "%.2f" % (a / b) if b else "-"
 
 
-def report(runtimes, args, wrapped, syscalls, ir):
+def report(runtimes, args, wrapped, syscalls, ir, steps):
     names = [r.name for r in runtimes]
     peers = names[1:]
     print("rt bench: %d rounds, %s, load average %s" % (
@@ -251,8 +292,10 @@ def report(runtimes, args, wrapped, syscalls, ir):
     for (n, c) in sorted(runtimes[0].conc):
         rows.append(("%d runs at concurrency %d (wall)" % (n, c), [r.conc[(n, c)] for r in runtimes],
                      "ms"))
+    medians = []
     for what, series, unit in rows:
         med = [statistics.median(s) for s in series]
+        medians.append((what, med, unit))
         cells = ["%.2f %s (%.2f)" % (m, unit, pct(s, 90)) for m, s in zip(med, series)]
         print("| %s | %s | %s |" % (what, " | ".join(cells),
                                      " | ".join(ratio(med[0], m) for m in med[1:])))
@@ -260,9 +303,34 @@ def report(runtimes, args, wrapped, syscalls, ir):
         print("| syscalls per run | %s | %s |" % (
             " | ".join(str(syscalls[n]) for n in names),
             " | ".join(ratio(syscalls[names[0]], syscalls[p]) for p in peers)))
+        medians.append(("syscalls per run", [syscalls[n] for n in names], ""))
+    if "floor" in names:
+        report_floor(names, medians)
+    if steps:
+        print("user-space instructions of one run, single-stepped (bench/icount.c): %s" % ", ".join(
+            "%s %d" % (n, steps[n]) for n in names if n in steps))
+    if steps and not ir:
+        return
     print("instructions of one `rt run`: %s" % (
         "%d (callgrind, rt's own process)" % ir if ir else
         "not measured (perf has no PMU counters in a VM; valgrind 3.19 does not know openat2)"))
+
+
+def report_floor(names, medians):
+    """Each runtime's distance from the floor: the median minus the floor's, and the ratio."""
+    f = names.index("floor")
+    others = [i for i, n in enumerate(names) if i != f]
+    print("distance from the floor (bench/floor.c: the same kernel work, nothing else):")
+    print("| path | floor | " + " | ".join("%s - floor | %s / floor" % (names[i], names[i])
+                                          for i in others) + " |")
+    print("|" + "---|" * (2 + 2 * len(others)))
+    for what, med, unit in medians:
+        cells = []
+        for i in others:
+            cells += ["%+.2f" % (med[i] - med[f]) if unit else "%+d" % (med[i] - med[f]),
+                      ratio(med[i], med[f])]
+        print("| %s | %s | %s |" % (what, ("%.2f %s" % (med[f], unit)) if unit else med[f],
+                                     " | ".join(cells)))
 
 
 def main():
@@ -275,12 +343,22 @@ def main():
     ap.add_argument("--concurrency", default="50x8,400x16", help="N runs at C, comma-separated")
     ap.add_argument("--concurrency-rounds", type=int, default=10)
     ap.add_argument("--seccomp", action="store_true")
+    ap.add_argument("--icount", action="store_true",
+                    help="count one run's user-space instructions by single-stepping (not runc)")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time bench/floor.c (rt's kernel work alone) and print the distance from it")
+    ap.add_argument("--floor-bare", action="store_true",
+                    help="also time bench/floor.c without its re-exec from a read-only bind")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--callgrind", action="store_true",
                     help="count one rt run's instructions (needs a valgrind that knows openat2)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench.py: run as root")
+    if args.seccomp and (args.floor or args.floor_bare):
+        sys.exit("bench.py: the floor loads no seccomp filter: --floor goes with the default spec only")
+    if (args.floor or args.floor_bare) and os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+        sys.exit("bench.py: bench/floor.c follows rt's cgroup v1 path only; this host is cgroup v2")
     wrapped = hybrid_host() and enter_private_mount_ns()
     bins = {"rt": os.path.abspath(args.rt), "crun": shutil.which("crun"), "runc": shutil.which("runc")}
     for also in args.also:
@@ -288,14 +366,20 @@ def main():
         bins[name] = os.path.abspath(path)
         args.runtimes += "," + name
     work = tempfile.mkdtemp(prefix="rt-bench-")
+    pre = {}
+    if args.floor or args.floor_bare:
+        bins["floor"] = bins["floor-bare"] = build(work, "floor")
+        pre["floor-bare"] = ["--no-reexec"]
+        args.runtimes += ",floor" * args.floor + ",floor-bare" * args.floor_bare
     # the state roots where the runtimes keep them by default
     roots = tempfile.mkdtemp(prefix="rt-bench-", dir="/run" if os.path.isdir("/run") else None)
-    runtimes = [Runtime(n, bins[n], roots) for n in args.runtimes.split(",") if bins.get(n)]
+    runtimes = [Runtime(n, bins[n], roots, pre.get(n, ())) for n in args.runtimes.split(",")
+                if bins.get(n)]
     b = Bench(args, work)
     try:
         b.make_bundle(runtimes[0].bin)
         for r in runtimes:
-            b.ok(r, "run -d", spawn(r.cmd("run", "-d", "-b", b.sleeper, "rt-bench-sleeper"),
+            b.ok(r, "run -d", spawn(r.cmd("run", "-d", "-b", b.sleeper, r.sleeper),
                                     b.devnull))
             for _ in range(3):
                 b.one_round(r)
@@ -314,10 +398,11 @@ def main():
         if not args.no_strace and shutil.which("strace"):
             syscalls = {r.name: b.syscalls(r) for r in runtimes}
         ir = instructions(b, runtimes[0]) if runtimes[0].name == "rt" and args.callgrind else None
-        report(runtimes, args, wrapped, syscalls, ir)
+        steps = single_stepped(b, runtimes) if args.icount else None
+        report(runtimes, args, wrapped, syscalls, ir, steps)
     finally:
         for r in runtimes:
-            subprocess.run(r.cmd("delete", "-f", "rt-bench-sleeper"), stdout=b.devnull,
+            subprocess.run(r.cmd("delete", "-f", r.sleeper), stdout=b.devnull,
                            stderr=b.devnull)
             for cid in os.listdir(r.root) if os.path.isdir(r.root) else []:
                 subprocess.run(r.cmd("delete", "-f", cid), stdout=b.devnull, stderr=b.devnull)
