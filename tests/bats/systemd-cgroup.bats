@@ -53,25 +53,23 @@ setup() {
 }
 
 teardown() {
-    local rc=0 root id runtime left=""
+    local rc=0 root id runtime left
+    [[ -f "${IDS_FILE:-}" ]] || return 0
     # deleted with the driver's flag first, so that cleaning up does not depend on the runtime
     # reading the driver from its state (a test below checks that it does)
-    if [[ -f "${IDS_FILE:-}" ]]; then
-        while read -r root id runtime; do
-            [[ -n "$id" ]] || continue
-            timeout -k 5 "$RT_CMD_TIMEOUT" "${runtime:-$RT}" --root "$root" --systemd-cgroup \
-                delete --force "$id" </dev/null >/dev/null 2>&1 || true
-        done <"$IDS_FILE"
-    fi
+    while read -r root id runtime; do
+        [[ -n "$id" && -e "$root/$id" ]] || continue
+        timeout -k 5 "$RT_CMD_TIMEOUT" "${runtime:-$RT}" --root "$root" --systemd-cgroup \
+            delete --force "$id" </dev/null >/dev/null 2>&1 || true
+    done <"$IDS_FILE"
     common_teardown || rc=$?
-    if [[ -f "${IDS_FILE:-}" ]]; then
-        while read -r root id runtime; do
-            [[ -n "$id" ]] && left+="$(sd_leaks "$id")"
-        done <"$IDS_FILE"
-    fi
+    # every id of the test starts with ID_PREFIX: one look for all of them
+    left="$(sd_leaks "$ID_PREFIX")"
     if [[ -n "$left" ]]; then
         echo "# LEFT BEHIND in systemd:" >&2
         echo "$left" | sed 's/^/#   /' >&2
+        # so that the next tests start clean
+        systemctl stop "*$ID_PREFIX*" >/dev/null 2>&1
         rc=1
     fi
     # the slices the test made (runc leaves them; so may rt), inner first
