@@ -70,6 +70,7 @@ teardown() {
         echo "$left" | sed 's/^/#   /' >&2
         # so that the next tests start clean
         systemctl stop "*$ID_PREFIX*" >/dev/null 2>&1
+        systemctl reset-failed "*$ID_PREFIX*" >/dev/null 2>&1
         rc=1
     fi
     # the slices the test made (runc leaves them; so may rt), inner first
