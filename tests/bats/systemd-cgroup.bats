@@ -328,33 +328,33 @@ wait_procs() {
     assert_no_leak "$id"
 }
 
-@test "systemd slices: rt_test-T.slice is rt_test.slice/rt_test-T.slice (systemd's rule); an empty slice is system.slice; -.slice is the root" {
-    local slice="rt_test-$TEST_TOKEN.slice" u="rt-test-$ID.scope" pid id2 id3
-    SLICES=("$slice" rt_test.slice)
-    conf "$slice:rt-test:$ID" '{"pids":{"limit":30}}' sleep 1000
-    sd run -d -b "$BUNDLE" "$ID"
+# assert_placed ID CGROUPS_PATH SLICE CGROUP RESOURCES [NAME=VALUE...]: ID run detached with
+# linux.cgroupsPath CGROUPS_PATH and RESOURCES has its init in CGROUP (/proc/PID/cgroup), a
+# scope of SLICE, with the properties NAME=VALUE.
+assert_placed() {
+    local id=$1 path=$2 slice=$3 cg=$4 r=$5 pid
+    shift 5
+    conf "$path" "$r" sleep 1000
+    sd run -d -b "$BUNDLE" "$id"
     assert_success
-    pid="$(state_field "$ID" .pid)"
-    assert_equal "$(cat "/proc/$pid/cgroup")" "0::/rt_test.slice/$slice/$u"
-    assert_props "$u" "Slice=$slice" "ControlGroup=/rt_test.slice/$slice/$u" TasksMax=30
+    pid="$(state_field "$id" .pid)"
+    assert_equal "$(cat "/proc/$pid/cgroup")" "0::$cg"
+    assert_props "${cg##*/}" "Slice=$slice" "ControlGroup=$cg" "$@"
+}
+
+@test "systemd slices: rt_test-T.slice is rt_test.slice/rt_test-T.slice (systemd's rule); an empty slice is system.slice; -.slice is the root" {
+    local slice="rt_test-$TEST_TOKEN.slice" u="rt-test-$ID.scope" id2 id3
+    SLICES=("$slice" rt_test.slice)
+    assert_placed "$ID" "$slice:rt-test:$ID" "$slice" "/rt_test.slice/$slice/$u" \
+        '{"pids":{"limit":30}}' TasksMax=30
     assert_props "$slice" ActiveState=active Slice=rt_test.slice
     assert_files "/sys/fs/cgroup/rt_test.slice/$slice/$u" pids.max=30
     # no slice: system.slice
     id2="$(new_id)"
-    conf ":rt-test:$id2" '{}' sleep 1000
-    sd run -d -b "$BUNDLE" "$id2"
-    assert_success
-    pid="$(state_field "$id2" .pid)"
-    assert_equal "$(cat "/proc/$pid/cgroup")" "0::/system.slice/rt-test-$id2.scope"
-    assert_props "rt-test-$id2.scope" Slice=system.slice
+    assert_placed "$id2" ":rt-test:$id2" system.slice "/system.slice/rt-test-$id2.scope" '{}'
     # the root slice
     id3="$(new_id)"
-    conf "-.slice:rt-test:$id3" '{}' sleep 1000
-    sd run -d -b "$BUNDLE" "$id3"
-    assert_success
-    pid="$(state_field "$id3" .pid)"
-    assert_equal "$(cat "/proc/$pid/cgroup")" "0::/rt-test-$id3.scope"
-    assert_props "rt-test-$id3.scope" Slice=-.slice
+    assert_placed "$id3" "-.slice:rt-test:$id3" -.slice "/rt-test-$id3.scope" '{}'
     sd delete -f "$ID"
     assert_success
     assert_gone "$u" "/sys/fs/cgroup/rt_test.slice/$slice/$u"
