@@ -49,7 +49,8 @@ setup_file() {
     jq -n --arg name "$(runtime_name)" --arg path "$RT" \
         '{"exec-opts": ["native.cgroupdriver=systemd"], runtimes: {($name): {path: $path}}}' \
         >"$w/daemon.json"
-    # vfs: the VM's /tmp is a tmpfs on an overlay; no network of its own
+    # vfs: a storage driver that needs nothing of the filesystem (the image is one small
+    # layer); no network of its own: the guest has only lo
     setsid dockerd --config-file "$w/daemon.json" --host "$DOCKER_HOST" \
         --data-root "$w/data" --exec-root "$w/exec" --pidfile "$w/dockerd.pid" \
         --storage-driver vfs --bridge none --iptables=false --ip6tables=false --ip-masq=false \
