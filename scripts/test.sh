@@ -111,12 +111,23 @@ RT_BIN="$(realpath "$BUILD_DIR")/src/rt"
 # 5-25 s under the VM's software emulation. The VM's cgroup2 is as the kernel leaves it,
 # nothing enabled. It runs beside the rest (its own kernel: no cgroup, mount or process of it
 # is seen here), which halves the wall time of a full run on 2 cores.
+# Then, in the same background job, a second boot with systemd as PID 1 (run-bats.sh
+# --systemd) runs the tests tagged vm-systemd (systemd-cgroup.bats, systemd-docker.bats: the
+# systemd cgroup driver, and Docker with native.cgroupdriver=systemd).
 vm_pid=""
 if ((${#@} == 0)); then
     mapfile -t vm_files < <(grep -lE '^# bats (file|test)_tags=vm$' tests/bats/*.bats)
-    say "starting the cgroup v2 + AppArmor VM beside the rest: the tests tagged vm in ${vm_files[*]}"
-    RT="$RT_BIN" tests/vm/run-bats.sh --filter-tags vm "${vm_files[@]}" >"$LOG_DIR/vm.tap" \
-        2>"$LOG_DIR/vm.log" &
+    mapfile -t vm_systemd_files < <(grep -lE '^# bats (file|test)_tags=vm-systemd$' tests/bats/*.bats)
+    say "starting the cgroup v2 + AppArmor VM beside the rest: the tests tagged vm in ${vm_files[*]}; then the systemd VM: the tests tagged vm-systemd in ${vm_systemd_files[*]}"
+    {
+        RT="$RT_BIN" tests/vm/run-bats.sh --filter-tags vm "${vm_files[@]}" >"$LOG_DIR/vm.tap" \
+            2>"$LOG_DIR/vm.log"
+        : >"$LOG_DIR/vm-systemd.tap"
+        if ((${#vm_systemd_files[@]})); then
+            RT="$RT_BIN" tests/vm/run-bats.sh --systemd --filter-tags vm-systemd \
+                "${vm_systemd_files[@]}" >"$LOG_DIR/vm-systemd.tap" 2>"$LOG_DIR/vm-systemd.log"
+        fi
+    } &
     vm_pid=$!
 fi
 
@@ -185,11 +196,13 @@ if ((${#@} == 0)) && [[ -z "${SKIP_CLIENTS:-}" ]]; then
 fi
 
 if [[ -n "$vm_pid" ]]; then
-    say "waiting for the VM's tests"
+    say "waiting for the VMs' tests"
     wait "$vm_pid"
-    cat "$LOG_DIR/vm.tap"
-    grep -q '^ok' "$LOG_DIR/vm.tap" || tail -20 "$LOG_DIR/vm.log"
-    count_tap "$LOG_DIR/vm.tap" vm
+    for phase in vm vm-systemd; do
+        cat "$LOG_DIR/$phase.tap"
+        grep -q '^ok' "$LOG_DIR/$phase.tap" || tail -20 "$LOG_DIR/$phase.log" 2>/dev/null
+        count_tap "$LOG_DIR/$phase.tap" "$phase"
+    done
 fi
 
 finish

@@ -1,10 +1,12 @@
 #!/bin/bash
 # Run bats files inside one boot of the test VM (cgroup v2 only, AppArmor), printing TAP:
 #
-#   tests/vm/run-bats.sh [--filter-tags TAGS] FILE...
+#   tests/vm/run-bats.sh [--systemd] [--filter-tags TAGS] FILE...
 #
 # With --filter-tags, only the tests tagged so (`# bats test_tags=vm` above a test, or
-# `# bats file_tags=vm` for a whole file) run.
+# `# bats file_tags=vm` for a whole file) run. With --systemd, the VM boots systemd as PID 1
+# (RT_VM_INIT=systemd of run.sh: dbus runs, cgroup2 as systemd sets it up) and bats runs as
+# its service.
 # The files (and RT) must be in the repo or elsewhere on the host's / except under /tmp, /run,
 # /dev, /proc, /sys, which the guest mounts afresh. Environment: RT (default
 # <repo>/build/src/rt), RT_VM_TEST_TIMEOUT (BATS_TEST_TIMEOUT inside, default 600: processes
@@ -17,12 +19,24 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+usage() {
+    echo "usage: $0 [--systemd] [--filter-tags TAGS] FILE..." >&2
+    exit 2
+}
 flags=()
-if [[ "${1:-}" == --filter-tags ]]; then
-    flags=(--filter-tags "$2")
-    shift 2
-fi
-(($# > 0)) || { echo "usage: $0 [--filter-tags TAGS] FILE..." >&2; exit 2; }
+while (($# > 0)); do
+    case "$1" in
+    --systemd) export RT_VM_INIT=systemd ;;
+    --filter-tags)
+        (($# > 1)) || usage
+        flags=(--filter-tags "$2")
+        shift
+        ;;
+    *) break ;;
+    esac
+    shift
+done
+(($# > 0)) || usage
 
 files=()
 for f in "$@"; do

@@ -4,6 +4,10 @@
 #   tests/vm/run.sh CMD [ARG...]      exits with CMD's status; its stdout/stderr stream here
 #   tests/vm/run.sh --prepare         only fetch and check what a boot needs (exit 0 if ready)
 #
+# RT_VM_INIT=systemd boots the host's systemd as PID 1 (with dbus, cgroup2 set up by
+# systemd) and runs CMD as its service rt-vm-job.service; by default the guest's PID 1 is tini
+# and nothing else runs.
+#
 # The guest runs Debian's bookworm kernel under TCG (software emulation), with the host's / as
 # its root (read-only over virtio-9p, a tmpfs overlay on top), so it has the host's programs
 # and libraries; the repo is mounted read-write at its host path and is CMD's cwd. See
@@ -13,7 +17,8 @@
 # Environment: RT_VM_CACHE (default /var/cache/rt-vm), RT_VM_TIMEOUT (seconds, default 900),
 # RT_VM_MEM (MiB, default 1024), RT_VM_CPUS (default 2), RT_VM_CPU (qemu -cpu, default max),
 # RT_VM_APPEND (more kernel arguments), RT_VM_VERBOSE=1 (timings and the kernel's console),
-# RT_VM_REFRESH=1 (fetch the kernel again). Pass variables to CMD with `env VAR=value CMD`.
+# RT_VM_REFRESH=1 (fetch the kernel again), RT_VM_INIT (tini or systemd, default tini). Pass
+# variables to CMD with `env VAR=value CMD`.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -22,6 +27,7 @@ repo=$(cd "$here/../.." && pwd)
 cache=${RT_VM_CACHE:-/var/cache/rt-vm}
 timeout=${RT_VM_TIMEOUT:-900}
 verbose=${RT_VM_VERBOSE:-}
+init=${RT_VM_INIT:-tini}
 
 fail() {
     printf 'rt-vm: %s\n' "$*" >&2
@@ -94,15 +100,22 @@ prepare_kernel() {
 }
 
 # prepare: the host packages (qemu, a static busybox for the initramfs, tini as the guest's
-# PID 1, apparmor_parser for the guest, which sees the host's /) and the kernel.
+# PID 1, apparmor_parser for the guest, which sees the host's /; systemd and dbus for
+# RT_VM_INIT=systemd) and the kernel.
 prepare() {
-    install_missing qemu-system-x86 busybox-static tini apparmor >&2 ||
+    local pkgs=(qemu-system-x86 busybox-static tini apparmor)
+    [[ "$init" == systemd ]] && pkgs+=(systemd dbus)
+    install_missing "${pkgs[@]}" >&2 ||
         { echo "rt-vm: cannot install the host packages" >&2; return 1; }
     mkdir -p "$cache" || return 1
     (flock 9 && prepare_kernel) 9>"$cache/.lock"
 }
 
 require_root
+case "$init" in
+tini | systemd) ;;
+*) echo "rt-vm: RT_VM_INIT must be tini or systemd, not '$init'" >&2; exit 2 ;;
+esac
 [[ "${1:-}" == --prepare ]] && { prepare; exit; }
 (($# > 0)) || { echo "usage: $0 CMD [ARG...] | --prepare" >&2; exit 2; }
 prepare || fail "cannot prepare the VM (see above)"
@@ -122,16 +135,19 @@ trap 'exit 143' TERM
 # the initramfs: static busybox, the init script, the modules; uncompressed (faster under TCG)
 mkdir -p "$tmp/initramfs/bin" "$tmp/out"
 cp /bin/busybox "$tmp/initramfs/bin/"
-for a in sh mount insmod mkdir cat cp ln hostname ip switch_root poweroff; do
+for a in sh mount insmod mkdir cat cp ln rm hostname ip switch_root poweroff; do
     ln -s busybox "$tmp/initramfs/bin/$a"
 done
 install -m 755 "$here/init" "$tmp/initramfs/init"
 cp -r "$cache/modules" "$tmp/initramfs/"
+# the systemd boot's units (tests/vm/init copies them to /run/systemd/system)
+[[ "$init" == systemd ]] && cp -r "$here/systemd" "$tmp/initramfs/systemd"
 (cd "$tmp/initramfs" && find . | busybox cpio -o -H newc 2>/dev/null) >"$tmp/initramfs.cpio" ||
     fail "cannot build the initramfs"
 
 # the job: CMD with cwd = the repo; the guest runs it with bash and a clean environment
 echo "$repo" >"$tmp/out/repo"
+echo "$init" >"$tmp/out/init"
 {
     printf 'cd %q || exit 126\nexec' "$repo"
     printf ' %q' "$@"
@@ -147,6 +163,8 @@ bios=()
 # every clock read would be slow
 cmdline='console=ttyS0 rdinit=/init panic=-1 quiet cgroup_no_v1=all apparmor=1 security=apparmor'
 cmdline+=' mitigations=off tsc=reliable'
+# systemd: the target of tests/vm/systemd instead of default.target; cgroup2 only
+[[ "$init" == systemd ]] && cmdline+=' systemd.unit=rt-vm.target systemd.unified_cgroup_hierarchy=1'
 start=$(date +%s.%N)
 fsdevs=()
 fs() { # fs TAG PATH [OPTIONS]: a virtio-9p export (qemu escapes a comma by doubling it)
@@ -198,7 +216,7 @@ fi
 [[ -z "$verbose" && -s "$tmp/console" ]] && tail -n 30 "$tmp/console" | sed 's/^/rt-vm console: /' >&2
 ((qrc == 124 || qrc == 137)) && exit 124
 # 125 only when the VM did not boot at all (qemu or kernel): a machine that cannot run it
-if [[ -e "$tmp/out/started" || -e "$tmp/out/error" ]] || grep -q 'rt-vm init:' "$tmp/console"; then
+if [[ -e "$tmp/out/booted" || -e "$tmp/out/error" ]] || grep -q 'rt-vm init:' "$tmp/console"; then
     exit 126
 fi
 exit 125
