@@ -484,6 +484,7 @@ static int init_launch(const create_opts *o, building *b, const loaded_bundle *l
         .mount_trees = &l->trees,
         .seccomp = filter,
     };
+    cgroup_close_fds();
     b->pid = clone_init(&a, l->sync[0], &b->placed);
     if (b->pid < 0)
         return rt_err(err, errno, "clone");

@@ -219,6 +219,7 @@ static pid_t spawn_in(const exec_target *t, const oci_process *p, int sync_fds[2
                     .preserve = preserve,
                     .console_fd = console_fd,
                     .filter = filter};
+    cgroup_close_fds();
     return run_in_helper(join_and_clone, &a);
 }
 

@@ -60,6 +60,10 @@ void cgroup_release(const cgroup_paths *cg);
 /* The directory of the v1 hierarchy that has controller, or the v2 one
  * (controller NULL); NULL when there is none. */
 const char *cgroup_dir_for(const cgroup_paths *cg, const char *controller);
+/* Close the directory fds the cgroup files were opened through (files.c):
+ * before a clone whose child lives on in the container (the created init
+ * waits for `start`), so that it holds none of the host's cgroupfs. */
+void cgroup_close_fds(void);
 /* True when the host is cgroup v2 only. */
 bool cgroup_is_unified(void);
 

@@ -44,6 +44,12 @@ static int dir_fd(const char *dir)
     return fd;
 }
 
+void cgroup_close_fds(void)
+{
+    while (ndirs)
+        forget_at(ndirs - 1);
+}
+
 void cg_dir_forget(const char *dir)
 {
     size_t l = strlen(dir);
