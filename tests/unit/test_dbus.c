@@ -65,17 +65,21 @@ static void test_array_of_variants(void)
     dbus_array_close(&w, a);
     CHECK_INT(u32_at(&w, 4), w.len - 8);
     dbus_reader r = {.b = w.b, .len = w.len};
-    CHECK_INT(dbus_get_byte(&r), 9);
+    /* CHECK_INT evaluates its value more than once: read into locals */
+    uint8_t first = dbus_get_byte(&r);
+    CHECK_INT(first, 9);
     const char *sig = "a(sv)";
     dbus_skip(&r, &sig);
     CHECK(!r.bad && r.pos == w.len && !*sig);
     /* read it again by hand */
     r.pos = 4;
-    CHECK_INT(dbus_get_u32(&r), w.len - 8);
+    uint32_t len = dbus_get_u32(&r);
+    CHECK_INT(len, w.len - 8);
     r.pos = 8;
     CHECK_STR(dbus_get_str(&r, false), "A");
     CHECK_STR(dbus_get_str(&r, true), "t");
-    CHECK_INT(dbus_get_u64(&r), 5);
+    uint64_t value = dbus_get_u64(&r);
+    CHECK_INT(value, 5);
     dbus_buf_free(&w);
 }
 
