@@ -66,14 +66,14 @@ static void test_array_of_variants(void)
     CHECK_INT(u32_at(&w, 4), w.len - 8);
     dbus_reader r = {.b = w.b, .len = w.len};
     /* CHECK_INT evaluates its value more than once: read into locals */
-    uint8_t first = dbus_get_byte(&r);
+    uint64_t first = dbus_get_byte(&r);
     CHECK_INT(first, 9);
     const char *sig = "a(sv)";
     dbus_skip(&r, &sig);
     CHECK(!r.bad && r.pos == w.len && !*sig);
     /* read it again by hand */
     r.pos = 4;
-    uint32_t len = dbus_get_u32(&r);
+    uint64_t len = dbus_get_u32(&r);
     CHECK_INT(len, w.len - 8);
     r.pos = 8;
     CHECK_STR(dbus_get_str(&r, false), "A");
