@@ -78,21 +78,6 @@ static int print_stats(const rt_state *st, rt_error **err)
     return 0;
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static bool cgroup_gone(const rt_state *st)
-{
-    for (size_t i = 0; i < st->cgroups.len; i++)
-        if (access(st->cgroups.dirs[i], F_OK) == 0)
-            return false;
-    return true;
-}
-
 /* The state directory c holds was removed (delete) or replaced (a new
  * container under the same id): a removed directory has no links left, a
  * replaced one is another inode than the one held. */
@@ -125,10 +110,10 @@ int container_events(const char *root, const char *id, bool stats_only, long int
         cgroup_oom_close(&w);
         return -1;
     }
-    long next = now_ms() + interval_ms;
+    int64_t next = monotonic_ms() + interval_ms;
     int r = 0;
     for (;;) {
-        long wait = next - now_ms();
+        int64_t wait = next - monotonic_ms();
         if (wait > EVENTS_CHECK_MS)
             wait = EVENTS_CHECK_MS;
         struct pollfd p = {.fd = w.fd, .events = POLLIN};
@@ -148,13 +133,13 @@ int container_events(const char *root, const char *id, bool stats_only, long int
         }
         /* Deleted under us: there is nothing more to report (and on v2 the
          * inotify watch on a removed cgroup's files may never fire). */
-        if (container_gone(&c) || cgroup_gone(c.st))
+        if (container_gone(&c) || !cgroup_exists(&c.st->cgroups))
             break;
-        if (now_ms() >= next) {
+        if (monotonic_ms() >= next) {
             next += interval_ms;
             /* The cgroup can go between the check and the read. */
             cleanup_error rt_error *e = NULL;
-            if (print_stats(c.st, &e) < 0 && !cgroup_gone(c.st)) {
+            if (print_stats(c.st, &e) < 0 && cgroup_exists(&c.st->cgroups)) {
                 r = rt_err(err, 0, "%s", e->msg);
                 break;
             }

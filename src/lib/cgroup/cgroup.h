@@ -64,6 +64,8 @@ const char *cgroup_dir_for(const cgroup_paths *cg, const char *controller);
  * before a clone whose child lives on in the container (the created init
  * waits for `start`), so that it holds none of the host's cgroupfs. */
 void cgroup_close_fds(void);
+/* Whether any directory of the container's cgroup exists. */
+bool cgroup_exists(const cgroup_paths *cg);
 /* True when the host is cgroup v2 only. */
 bool cgroup_is_unified(void);
 

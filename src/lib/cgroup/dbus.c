@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 
 #include "util/util.h"
 
@@ -343,18 +342,11 @@ int dbus_msg_parse(uint8_t *buf, size_t len, dbus_msg *m)
 
 /* --- a connection ---------------------------------------------------------------------------- */
 
-int64_t dbus_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Until fd is readable or the deadline passes. */
 static int wait_readable(int fd, int64_t deadline_ms, rt_error **err)
 {
     for (;;) {
-        int64_t left = deadline_ms - dbus_now_ms();
+        int64_t left = deadline_ms - monotonic_ms();
         if (left <= 0)
             return rt_err(err, ETIMEDOUT, "D-Bus: no answer from systemd in time");
         struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -411,7 +403,7 @@ static int authenticate(dbus_conn *c, const char *path, rt_error **err)
     int n = snprintf(line, sizeof(line), "AUTH EXTERNAL %s\r\n", hex);
     if (write_all(c->fd, "", 1) < 0 || write_all(c->fd, line, (size_t)n) < 0)
         return rt_err(err, errno, "D-Bus: write to %s", path);
-    int64_t deadline = dbus_now_ms() + 10000;
+    int64_t deadline = monotonic_ms() + 10000;
     while (!c->in.len || !memchr(c->in.b, '\n', c->in.len)) {
         if (c->in.len > 512)
             return rt_err(err, EPROTO, "D-Bus: %s: no answer to AUTH", path);
@@ -432,9 +424,9 @@ static int authenticate(dbus_conn *c, const char *path, rt_error **err)
  * again. */
 static int wake_peer(dbus_conn *c, rt_error **err)
 {
-    int64_t deadline = dbus_now_ms() + 10000;
+    int64_t deadline = monotonic_ms() + 10000;
     for (int64_t wait = 50;; wait *= 2) {
-        int64_t until = dbus_now_ms() + wait;
+        int64_t until = monotonic_ms() + wait;
         cleanup_error rt_error *e = NULL;
         dbus_msg m;
         if (dbus_call(c, NULL, "/", "org.freedesktop.DBus.Peer", "Ping", NULL, NULL, &m,
@@ -442,7 +434,7 @@ static int wake_peer(dbus_conn *c, rt_error **err)
             dbus_msg_free(&m);
             return 0;
         }
-        if (e->errnum != ETIMEDOUT || dbus_now_ms() >= deadline)
+        if (e->errnum != ETIMEDOUT || monotonic_ms() >= deadline)
             return rt_err(err, e->errnum, "%s", e->msg);
     }
 }
@@ -466,7 +458,7 @@ int dbus_open(dbus_conn *c, const char *path, bool bus, rt_error **err)
         return wake_peer(c, err);
     dbus_msg hello;
     if (dbus_call(c, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                  "Hello", NULL, NULL, &hello, dbus_now_ms() + 10000, err) < 0)
+                  "Hello", NULL, NULL, &hello, monotonic_ms() + 10000, err) < 0)
         return -1;
     dbus_msg_free(&hello);
     return 0;

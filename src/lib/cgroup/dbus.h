@@ -112,6 +112,5 @@ int dbus_call(dbus_conn *c, const char *dest, const char *path, const char *ifac
 /* The next signal named member (queued first, then read), until deadline. */
 int dbus_wait_signal(dbus_conn *c, const char *member, dbus_msg *out, int64_t deadline_ms,
                      rt_error **err);
-int64_t dbus_now_ms(void);
 
 #endif

@@ -345,9 +345,9 @@ static void stop_scope(const cgroup_paths *cg, bool kill_all)
         log_warn("%s", e->msg);
 }
 
-/* Whether a directory of the container's cgroup exists: a systemd scope
- * never started has nothing to stop. */
-static bool any_dir(const cgroup_paths *cg)
+/* (A systemd scope that was never started has no directory, and nothing to
+ * stop.) */
+bool cgroup_exists(const cgroup_paths *cg)
 {
     for (size_t i = 0; i < cg->len; i++)
         if (access(cg->dirs[i], F_OK) == 0)
@@ -358,7 +358,7 @@ static bool any_dir(const cgroup_paths *cg)
 int cgroup_destroy(const cgroup_paths *cg, rt_error **err)
 {
     cgroup_freeze(cg, false, NULL);
-    if (cg->unit && any_dir(cg))
+    if (cg->unit && cgroup_exists(cg))
         stop_scope(cg, true);
     /* Up to ~5 s: SIGKILL whatever is left and remove the directories; rmdir
      * fails with EBUSY until the last task has really exited. */
@@ -383,7 +383,7 @@ void cgroup_release(const cgroup_paths *cg)
     cgroup_freeze(cg, false, NULL);
     cleanup_free pid_t *pids = NULL;
     size_t n = 0;
-    if (cg->unit && any_dir(cg) && cgroup_get_pids(cg, &pids, &n, NULL) == 0 && !n)
+    if (cg->unit && cgroup_exists(cg) && cgroup_get_pids(cg, &pids, &n, NULL) == 0 && !n)
         stop_scope(cg, false);
     /* rmdir fails with EBUSY until the last task has really gone. */
     for (int attempt = 0; attempt < 100; attempt++) {

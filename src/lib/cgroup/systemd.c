@@ -273,7 +273,7 @@ static int connect_systemd(dbus_conn *c, rt_error **err)
         return -1;
     if (!c->bus)
         return 0;
-    int64_t deadline = dbus_now_ms() + JOB_TIMEOUT_MS;
+    int64_t deadline = monotonic_ms() + JOB_TIMEOUT_MS;
     dbus_buf rule = {0};
     dbus_put_str(&rule,
                  "type='signal',sender='" SD_DEST "',interface='" SD_IFACE "',member='JobRemoved'");
@@ -294,7 +294,7 @@ static int connect_systemd(dbus_conn *c, rt_error **err)
 static int run_job(dbus_conn *c, const char *method, const char *unit, const char *sig,
                    const dbus_buf *args, rt_error **err)
 {
-    int64_t deadline = dbus_now_ms() + JOB_TIMEOUT_MS;
+    int64_t deadline = monotonic_ms() + JOB_TIMEOUT_MS;
     dbus_msg reply;
     if (dbus_call(c, SD_DEST, SD_PATH, SD_IFACE, method, sig, args, &reply, deadline, err) < 0)
         return -1;
@@ -323,7 +323,7 @@ static void reset_failed(dbus_conn *c, const char *unit)
     dbus_put_str(&args, unit);
     dbus_msg m;
     if (dbus_call(c, SD_DEST, SD_PATH, SD_IFACE, "ResetFailedUnit", "s", &args, &m,
-                  dbus_now_ms() + JOB_TIMEOUT_MS, NULL) == 0)
+                  monotonic_ms() + JOB_TIMEOUT_MS, NULL) == 0)
         dbus_msg_free(&m);
     dbus_buf_free(&args);
 }
@@ -393,7 +393,7 @@ int cg_systemd_update(const cgroup_paths *cg, bool v2, const oci_resources *r, r
     int ret = dbus_open_systemd(&c, err);
     if (ret == 0)
         ret = dbus_call(&c, SD_DEST, SD_PATH, SD_IFACE, "SetUnitProperties", "sba(sv)", &args, &m,
-                        dbus_now_ms() + JOB_TIMEOUT_MS, err);
+                        monotonic_ms() + JOB_TIMEOUT_MS, err);
     if (ret == 0)
         dbus_msg_free(&m);
     dbus_buf_free(&args);

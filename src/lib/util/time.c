@@ -3,6 +3,13 @@
 
 #include <time.h>
 
+int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* RFC 3339 in UTC, e.g. 2026-11-26T02:50:21.276938827Z as runc writes it. */
 char *rfc3339_now(bool nanos)
 {

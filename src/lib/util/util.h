@@ -91,6 +91,8 @@ ssize_t send_with_fd(int sock, const void *data, size_t len, int fd);
 int sealed_self_reexec(char **argv, rt_error **err);
 
 /* time.c */
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+int64_t monotonic_ms(void);
 char *rfc3339_now(bool nanos);
 
 #endif
